@@ -1,0 +1,441 @@
+"""The one mechanism every import command is built on.
+
+An import command declares its source and implements ``run_import``. The base class
+records an ImportRun, runs the import in a single transaction (readers keep seeing
+the previous data until it commits, and a failure rolls everything back), collects
+rejects with where and why, shows progress on stderr and ends with a summary line.
+
+Records are written through an Upserter: idempotent by source identifier, with a
+content hash per record, so that running the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar, Generic, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.utils import timezone
+
+from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
+from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
+
+M = TypeVar("M", bound=models.Model)
+
+#: Rejects kept in detail per run; beyond that only the count grows.
+MAX_STORED_REJECTS = 5000
+BATCH_SIZE = 500
+
+
+class ImportAborted(Exception):
+    """The run is stopped and rolled back; the message says why."""
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+class Progress:
+    """Progress of one step on stderr: a live line on a terminal, a few lines in a log."""
+
+    def __init__(self, stream: IO[str], label: str, total: int | None, *, interactive: bool):
+        self.stream = stream
+        self.label = label
+        self.total = total
+        self.done = 0
+        self.interactive = interactive
+        self.started = time.monotonic()
+        self.last_shown = 0.0
+        self.next_tenth = 1
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        now = time.monotonic()
+        if self.interactive:
+            if now - self.last_shown >= 0.25:
+                self.last_shown = now
+                self.stream.write("\r" + self._line(now))
+                self.stream.flush()
+        elif self.total:
+            while self.next_tenth <= 10 and self.done * 10 >= self.total * self.next_tenth:
+                self.next_tenth += 1
+                self.stream.write(self._line(now) + "\n")
+
+    def finish(self) -> None:
+        now = time.monotonic()
+        line = self._line(now)
+        self.stream.write(("\r" + line + "\n") if self.interactive else (line + "\n" if not self.total else ""))
+        self.stream.flush()
+
+    def _line(self, now: float) -> str:
+        elapsed = now - self.started
+        if self.total:
+            share = min(100, int(self.done * 100 / self.total)) if self.total else 100
+            return f"  {self.label} : {self.done:,}/{self.total:,} ({share} %) en {elapsed:.1f} s".replace(",", " ")
+        return f"  {self.label} : {self.done:,} en {elapsed:.1f} s".replace(",", " ")
+
+
+@dataclass
+class StepCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    absent: int = 0
+
+    def add(self, other: StepCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.absent += other.absent
+
+
+@dataclass
+class ImportContext:
+    run: ImportRun
+    source: Source
+    stdout: IO[str]
+    stderr: IO[str]
+    interactive: bool = False
+    max_reject_share: float = 0.0
+    counts: StepCounts = field(default_factory=StepCounts)
+    step_counts: dict[str, StepCounts] = field(default_factory=dict)
+    rejects: list[RecordProblem] = field(default_factory=list)
+    reject_count: int = 0
+    record_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def progress(self, label: str, total: int | None = None) -> Progress:
+        return Progress(self.stderr, label, total, interactive=self.interactive)
+
+    def reject(self, problem: RecordProblem) -> None:
+        self.reject_count += 1
+        if len(self.rejects) < MAX_STORED_REJECTS:
+            self.rejects.append(problem)
+
+    def note(self, message: str) -> None:
+        """Something the operator should know that is not an error (a missing optional file…)."""
+        self.notes.append(message)
+        self.stdout.write(f"  note : {message}\n")
+
+    def record_step(self, label: str, counts: StepCounts) -> None:
+        self.step_counts[label] = counts
+        self.counts.add(counts)
+
+    def check_rejects(self) -> None:
+        if not self.reject_count:
+            return
+        share = self.reject_count / max(self.record_count, 1)
+        if share > self.max_reject_share:
+            first = "\n".join("  - " + problem.describe() for problem in self.rejects[:20])
+            more = f"\n  … et {self.reject_count - 20} autres" if self.reject_count > 20 else ""
+            raise ImportAborted(
+                f"{self.reject_count} enregistrement(s) invalide(s) sur {self.record_count} "
+                f"({share:.1%}, seuil {self.max_reject_share:.0%}) ; rien n’a été enregistré :\n{first}{more}"
+            )
+
+
+def content_hash(payload: Any) -> str:
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class UpsertResult:
+    counts: StepCounts
+    #: natural key → primary key, for every record of this run
+    pk_by_key: dict[str, int]
+    #: keys of records created or updated in this run, with the extra payload given to add()
+    changed: dict[str, Any]
+    #: keys known from earlier runs of the source and absent from this one
+    absent_keys: set[str]
+
+
+class Upserter(Generic[M]):
+    """Create or update the objects of one model from one source, by natural key.
+
+    ``add(key, values, extra)`` buffers a record; ``values`` are model field values
+    (foreign keys as ``<name>_id``), ``extra`` anything else that belongs to the
+    record (its links to other records): both go into the record's hash. A record
+    whose hash is the one stored for it is left untouched. ``finish()`` writes what
+    changed in batches and returns what happened.
+    """
+
+    def __init__(self, context: ImportContext, model: type[M], key_field: str, *, label: str, version: int = 1):
+        self.context = context
+        self.model = model
+        self.key_field = key_field
+        self.label = label
+        self.version = version
+        self.content_type = ContentType.objects.get_for_model(model)
+        self.existing: dict[str, int] = {
+            str(key): pk for key, pk in model._default_manager.values_list(key_field, "pk").iterator(chunk_size=5000)
+        }
+        self.provenance: dict[str, tuple[int, int, str]] = {
+            external_id: (prov_pk, object_id, digest)
+            for prov_pk, external_id, object_id, digest in RecordProvenance.objects.filter(
+                source=context.source, content_type=self.content_type
+            )
+            .values_list("pk", "external_id", "object_id", "content_hash")
+            .iterator(chunk_size=5000)
+        }
+        self.seen: set[str] = set()
+        self.to_create: list[tuple[str, dict[str, Any], str, Any]] = []
+        self.to_update: list[tuple[str, int, dict[str, Any], str, Any]] = []
+        self.unchanged = 0
+        self.created_count = 0
+        self.updated_count = 0
+        self.changed: dict[str, Any] = {}
+        self.update_fields: set[str] = set()
+
+    def add(self, key: str, values: dict[str, Any], extra: Any = None) -> None:
+        if key in self.seen:
+            raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field)
+        self.seen.add(key)
+        digest = content_hash([self.version, values, extra])
+        known = self.provenance.get(key)
+        pk = self.existing.get(key)
+        if known is not None and pk is not None and known[1] == pk and known[2] == digest:
+            self.unchanged += 1
+            return
+        if pk is None:
+            self.to_create.append((key, values, digest, extra))
+        else:
+            self.to_update.append((key, pk, values, digest, extra))
+            self.update_fields.update(values)
+
+    def pk_of(self, key: str) -> int | None:
+        """Primary key of a record already written (call flush() after add())."""
+        return self.existing.get(key)
+
+    def flush(self) -> None:
+        """Write the records added so far, so that their primary keys are known."""
+        changed = self.changed
+        new_provenance: list[RecordProvenance] = []
+        changed_provenance: list[RecordProvenance] = []
+
+        for start in range(0, len(self.to_create), BATCH_SIZE):
+            batch = self.to_create[start : start + BATCH_SIZE]
+            objects = self.model._default_manager.bulk_create(
+                [self.model(**{self.key_field: key, **values}) for key, values, _digest, _extra in batch]
+            )
+            for (key, _values, digest, extra), obj in zip(batch, objects, strict=True):
+                assert obj.pk is not None
+                self.existing[key] = obj.pk
+                changed[key] = extra
+                self._remember(key, obj.pk, digest, new_provenance, changed_provenance)
+
+        if self.to_update:
+            fields = sorted(self.update_fields)
+            for start in range(0, len(self.to_update), BATCH_SIZE):
+                batch_updates = self.to_update[start : start + BATCH_SIZE]
+                objects = []
+                for key, pk, values, digest, extra in batch_updates:
+                    obj = self.model(pk=pk, **{self.key_field: key, **values})
+                    objects.append(obj)
+                    changed[key] = extra
+                    self._remember(key, pk, digest, new_provenance, changed_provenance)
+                self.model._default_manager.bulk_update(objects, fields)
+
+        RecordProvenance.objects.bulk_create(new_provenance, batch_size=BATCH_SIZE)
+        RecordProvenance.objects.bulk_update(
+            changed_provenance, ["object_id", "content_hash", "last_changed_run"], batch_size=BATCH_SIZE
+        )
+        self.created_count += len(self.to_create)
+        self.updated_count += len(self.to_update)
+        self.to_create = []
+        self.to_update = []
+        self.update_fields = set()
+
+    def finish(self) -> UpsertResult:
+        self.flush()
+        absent = set(self.provenance) - self.seen
+        counts = StepCounts(
+            created=self.created_count, updated=self.updated_count, unchanged=self.unchanged, absent=len(absent)
+        )
+        self.context.record_step(self.label, counts)
+        pk_by_key = {key: self.existing[key] for key in self.seen}
+        return UpsertResult(counts=counts, pk_by_key=pk_by_key, changed=self.changed, absent_keys=absent)
+
+    def _remember(
+        self,
+        key: str,
+        pk: int,
+        digest: str,
+        new_provenance: list[RecordProvenance],
+        changed_provenance: list[RecordProvenance],
+    ) -> None:
+        known = self.provenance.get(key)
+        run = self.context.run
+        if known is None:
+            new_provenance.append(
+                RecordProvenance(
+                    source=self.context.source,
+                    content_type=self.content_type,
+                    object_id=pk,
+                    external_id=key,
+                    content_hash=digest,
+                    first_run=run,
+                    last_changed_run=run,
+                )
+            )
+        else:
+            changed_provenance.append(
+                RecordProvenance(pk=known[0], object_id=pk, content_hash=digest, last_changed_run=run)
+            )
+
+
+def replace_children(
+    model: type[models.Model],
+    parent_field: str,
+    parent_pks: Iterable[int],
+    rows: Iterator[models.Model] | list[models.Model],
+) -> None:
+    """Replace the child rows (links) of the given parents by ``rows``."""
+    pks = list(parent_pks)
+    for start in range(0, len(pks), BATCH_SIZE):
+        model._default_manager.filter(**{f"{parent_field}__in": pks[start : start + BATCH_SIZE]}).delete()
+    model._default_manager.bulk_create(list(rows), batch_size=BATCH_SIZE)
+
+
+class ImportCommand(BaseCommand):
+    """Base class of the import commands; subclasses implement ``run_import``."""
+
+    source_name: ClassVar[str]
+    source_kind: ClassVar[str]
+    source_label: ClassVar[str]
+    #: share of invalid records tolerated before the run is refused; reference data
+    #: must be whole, so by default one invalid record stops the run
+    max_reject_share: ClassVar[float] = 0.0
+    path_help: ClassVar[str] = "fichier ou dossier à importer"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help=self.path_help)
+        parser.add_argument("--source", default=None, help="nom de la source (par défaut : %(default)s)")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="tout lire et valider, afficher le bilan, puis annuler : rien n’est enregistré",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run = self.execute_import(options["path"], source_name=options["source"], dry_run=options["dry_run"])
+        if run.status == ImportRun.Status.FAILED:
+            raise CommandError(run.message)
+
+    def execute_import(self, path: str, *, source_name: str | None = None, dry_run: bool = False) -> ImportRun:
+        source, _created = Source.objects.get_or_create(
+            name=source_name or self.source_name,
+            defaults={"kind": self.source_kind, "label": self.source_label, "location": str(path)},
+        )
+        run = ImportRun.objects.create(
+            source=source, command=self.command_name(), location=str(path), started_at=timezone.now()
+        )
+        context = ImportContext(
+            run=run,
+            source=source,
+            stdout=self.stdout,
+            stderr=self.stderr,
+            interactive=sys.stderr.isatty(),
+            max_reject_share=self.max_reject_share,
+        )
+        self.stdout.write(f"{self.source_label} : import de {path}\n")
+        started = time.monotonic()
+        try:
+            with transaction.atomic(durable=True):
+                self.run_import(context, path)
+                context.check_rejects()
+                if dry_run:
+                    raise _DryRunRollback
+            run.status = ImportRun.Status.SUCCEEDED
+        except _DryRunRollback:
+            run.status = ImportRun.Status.DRY_RUN
+        except InputError as error:
+            run.status = ImportRun.Status.FAILED
+            context.reject(error.problem)
+            run.message = f"Import interrompu, rien n’a été enregistré. {error.problem.describe()}"
+        except ImportAborted as error:
+            run.status = ImportRun.Status.FAILED
+            run.message = str(error)
+        except Exception as error:
+            # A bug, not bad data: record the failed run, then let the traceback out.
+            run.status = ImportRun.Status.FAILED
+            run.message = f"Erreur interne, rien n’a été enregistré : {error!r}"
+            self._finish_run(context, run)
+            raise
+        if run.status == ImportRun.Status.FAILED:
+            context.counts = StepCounts()
+        elapsed = time.monotonic() - started
+        self._finish_run(context, run)
+        summary = self._summary(context, run, elapsed)
+        if run.status != ImportRun.Status.FAILED:
+            run.message = summary
+            run.save(update_fields=["message"])
+        self.stdout.write(summary + "\n")
+        return run
+
+    def run_import(self, context: ImportContext, path: str) -> None:
+        raise NotImplementedError
+
+    def command_name(self) -> str:
+        return self.__class__.__module__.rsplit(".", 1)[-1]
+
+    def _finish_run(self, context: ImportContext, run: ImportRun) -> None:
+        run.ended_at = timezone.now()
+        run.created = context.counts.created
+        run.updated = context.counts.updated
+        run.unchanged = context.counts.unchanged
+        run.absent = context.counts.absent
+        run.rejected = context.reject_count
+        run.save()
+        Reject.objects.bulk_create(
+            [
+                Reject(
+                    run=run,
+                    file=problem.file[:300],
+                    line=problem.line,
+                    record=problem.record[:255],
+                    field=problem.field[:200],
+                    reason=problem.reason,
+                )
+                for problem in context.rejects
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    def _summary(self, context: ImportContext, run: ImportRun, elapsed: float) -> str:
+        if run.status == ImportRun.Status.FAILED:
+            return f"ÉCHEC ({elapsed:.1f} s) : {run.message}"
+        counts = context.counts
+        details = "; ".join(
+            f"{label} {c.created}/{c.updated}/{c.unchanged}" for label, c in context.step_counts.items()
+        )
+        prefix = "ESSAI À BLANC, rien n’a été enregistré" if run.status == ImportRun.Status.DRY_RUN else "Terminé"
+        nothing = " Aucun changement." if counts.created == 0 and counts.updated == 0 else ""
+        absent = f", {counts.absent} absents du fichier (conservés)" if counts.absent else ""
+        return (
+            f"{prefix} en {elapsed:.1f} s : {counts.created} créés, {counts.updated} mis à jour, "
+            f"{counts.unchanged} inchangés{absent}, {context.reject_count} rejetés.{nothing}"
+            + (f" [créés/mis à jour/inchangés par type : {details}]" if details else "")
+        )
+
+
+def reject_record(
+    context: ImportContext,
+    file: str,
+    line: int | None,
+    record: str,
+    action: Callable[[], None],
+) -> None:
+    """Run ``action`` for one record; a RecordRejected becomes a reject with its location."""
+    context.record_count += 1
+    try:
+        action()
+    except RecordRejected as rejected:
+        context.reject(RecordProblem(file=file, line=line, record=record, field=rejected.field, reason=rejected.reason))
