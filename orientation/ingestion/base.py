@@ -15,7 +15,8 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
@@ -426,16 +427,10 @@ class ImportCommand(BaseCommand):
         )
 
 
-def reject_record(
-    context: ImportContext,
-    file: str,
-    line: int | None,
-    record: str,
-    action: Callable[[], None],
-) -> None:
-    """Run ``action`` for one record; a RecordRejected becomes a reject with its location."""
-    context.record_count += 1
+@contextmanager
+def rejecting(context: ImportContext, file: str, line: int | None, record: str) -> Iterator[None]:
+    """Turn a RecordRejected raised for one record into a reject that says where it is."""
     try:
-        action()
+        yield
     except RecordRejected as rejected:
         context.reject(RecordProblem(file=file, line=line, record=record, field=rejected.field, reason=rejected.reason))
