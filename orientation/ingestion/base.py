@@ -168,16 +168,17 @@ class Upserter(Generic[M]):
     changed in batches and returns what happened.
     """
 
-    def __init__(self, context: ImportContext, model: type[M], key_field: str, *, label: str, version: int = 1):
+    def __init__(
+        self, context: ImportContext, model: type[M], key_field: str | None, *, label: str, version: int = 1
+    ):
+        """``key_field`` names the model's natural key (a code); with None, the record
+        is known only by its identifier in the source, kept in its provenance."""
         self.context = context
         self.model = model
         self.key_field = key_field
         self.label = label
         self.version = version
         self.content_type = ContentType.objects.get_for_model(model)
-        self.existing: dict[str, int] = {
-            str(key): pk for key, pk in model._default_manager.values_list(key_field, "pk").iterator(chunk_size=5000)
-        }
         self.provenance: dict[str, tuple[int, int, str]] = {
             external_id: (prov_pk, object_id, digest)
             for prov_pk, external_id, object_id, digest in RecordProvenance.objects.filter(
@@ -186,6 +187,14 @@ class Upserter(Generic[M]):
             .values_list("pk", "external_id", "object_id", "content_hash")
             .iterator(chunk_size=5000)
         }
+        if key_field is not None:
+            self.existing: dict[str, int] = {
+                str(key): pk
+                for key, pk in model._default_manager.values_list(key_field, "pk").iterator(chunk_size=5000)
+            }
+        else:
+            alive = set(model._default_manager.values_list("pk", flat=True).iterator(chunk_size=5000))
+            self.existing = {key: known[1] for key, known in self.provenance.items() if known[1] in alive}
         self.seen: set[str] = set()
         self.to_create: list[tuple[str, dict[str, Any], str, Any]] = []
         self.to_update: list[tuple[str, int, dict[str, Any], str, Any]] = []
@@ -197,7 +206,7 @@ class Upserter(Generic[M]):
 
     def add(self, key: str, values: dict[str, Any], extra: Any = None) -> None:
         if key in self.seen:
-            raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field)
+            raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field or "")
         self.seen.add(key)
         digest = content_hash([self.version, values, extra])
         known = self.provenance.get(key)
@@ -210,6 +219,9 @@ class Upserter(Generic[M]):
         else:
             self.to_update.append((key, pk, values, digest, extra))
             self.update_fields.update(values)
+
+    def _identity(self, key: str) -> dict[str, str]:
+        return {self.key_field: key} if self.key_field else {}
 
     def pk_of(self, key: str) -> int | None:
         """Primary key of a record already written (call flush() after add())."""
@@ -224,7 +236,7 @@ class Upserter(Generic[M]):
         for start in range(0, len(self.to_create), BATCH_SIZE):
             batch = self.to_create[start : start + BATCH_SIZE]
             objects = self.model._default_manager.bulk_create(
-                [self.model(**{self.key_field: key, **values}) for key, values, _digest, _extra in batch]
+                [self.model(**self._identity(key), **values) for key, values, _digest, _extra in batch]
             )
             for (key, _values, digest, extra), obj in zip(batch, objects, strict=True):
                 assert obj.pk is not None
@@ -238,7 +250,7 @@ class Upserter(Generic[M]):
                 batch_updates = self.to_update[start : start + BATCH_SIZE]
                 objects = []
                 for key, pk, values, digest, extra in batch_updates:
-                    obj = self.model(pk=pk, **{self.key_field: key, **values})
+                    obj = self.model(pk=pk, **self._identity(key), **values)
                     objects.append(obj)
                     changed[key] = extra
                     self._remember(key, pk, digest, new_provenance, changed_provenance)

@@ -1,0 +1,175 @@
+"""Opening hours as structured weekly slots plus dated exceptions.
+
+Stored as JSON on the object that opens (a place, a service), in this shape::
+
+    {"weekly": [{"day": 0, "opens": "09:00", "closes": "12:30"}, ...],
+     "exceptions": [{"start": "2026-12-24", "end": "2026-12-26", "closed": true,
+                     "label": "Fêtes de fin d’année"}]}
+
+``day`` is 0 for Monday. An exception either closes the place for its dates or
+replaces the weekly slots by its own ``slots`` on those dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class HoursError(ValueError):
+    """Opening hours that do not make sense; the message names the faulty part."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    opens: time
+    closes: time
+
+    def contains(self, moment: time) -> bool:
+        return self.opens <= moment < self.closes
+
+    def describe(self) -> str:
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}".replace(":", " h ").replace(" h 00", " h")
+
+
+@dataclass(frozen=True)
+class HoursException:
+    start: date
+    end: date
+    closed: bool
+    slots: tuple[Slot, ...] = ()
+    label: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    weekly: dict[int, tuple[Slot, ...]] = field(default_factory=dict)
+    exceptions: tuple[HoursException, ...] = ()
+
+    @property
+    def is_known(self) -> bool:
+        return bool(self.weekly)
+
+    def slots_on(self, day: date) -> tuple[Slot, ...]:
+        for exception in self.exceptions:
+            if exception.covers(day):
+                return () if exception.closed else exception.slots
+        return self.weekly.get(day.weekday(), ())
+
+    def is_open(self, moment: datetime) -> bool:
+        return any(slot.contains(moment.time()) for slot in self.slots_on(moment.date()))
+
+    def next_opening(self, moment: datetime, *, horizon_days: int = 31) -> datetime | None:
+        """The next moment it opens (``moment`` itself if open), within the horizon."""
+        for offset in range(horizon_days + 1):
+            day = moment.date() + timedelta(days=offset)
+            for slot in sorted(self.slots_on(day), key=lambda s: s.opens):
+                start = datetime.combine(day, slot.opens, tzinfo=moment.tzinfo)
+                end = datetime.combine(day, slot.closes, tzinfo=moment.tzinfo)
+                if end > moment:
+                    return max(start, moment)
+        return None
+
+    def weekly_lines(self) -> list[tuple[str, str]]:
+        """(day name, "9 h–12 h 30, 14 h–17 h" or "fermé") for Monday to Sunday."""
+        return [
+            (name, ", ".join(slot.describe() for slot in self.weekly.get(index, ())) or "fermé")
+            for index, name in enumerate(DAY_NAMES)
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "weekly": [
+                {"day": day, "opens": f"{slot.opens:%H:%M}", "closes": f"{slot.closes:%H:%M}"}
+                for day in sorted(self.weekly)
+                for slot in self.weekly[day]
+            ],
+            "exceptions": [
+                {
+                    "start": exception.start.isoformat(),
+                    "end": exception.end.isoformat(),
+                    "closed": exception.closed,
+                    **({"slots": [_slot_json(s) for s in exception.slots]} if exception.slots else {}),
+                    **({"label": exception.label} if exception.label else {}),
+                }
+                for exception in self.exceptions
+            ],
+        }
+
+
+def _slot_json(slot: Slot) -> dict[str, str]:
+    return {"opens": f"{slot.opens:%H:%M}", "closes": f"{slot.closes:%H:%M}"}
+
+
+def _parse_time(value: Any, where: str) -> time:
+    if not isinstance(value, str) or not _TIME.match(value):
+        raise HoursError(f"{where} : heure HH:MM attendue, {value!r} trouvé")
+    return time.fromisoformat(value)
+
+
+def _parse_slot(raw: Any, where: str) -> Slot:
+    if not isinstance(raw, dict):
+        raise HoursError(f"{where} : un créneau {{opens, closes}} est attendu")
+    opens, closes = _parse_time(raw.get("opens"), f"{where}.opens"), _parse_time(raw.get("closes"), f"{where}.closes")
+    if closes <= opens:
+        raise HoursError(f"{where} : la fermeture ({closes:%H:%M}) doit suivre l’ouverture ({opens:%H:%M})")
+    return Slot(opens, closes)
+
+
+def _check_overlaps(slots: list[Slot], where: str) -> tuple[Slot, ...]:
+    ordered = sorted(slots, key=lambda slot: slot.opens)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.opens < before.closes:
+            raise HoursError(f"{where} : les créneaux {before.describe()} et {after.describe()} se chevauchent")
+    return tuple(ordered)
+
+
+def parse_hours(raw: Any) -> OpeningHours:
+    """Validate stored or submitted opening hours; raise HoursError naming the fault."""
+    if raw in (None, "", {}):
+        return OpeningHours()
+    if not isinstance(raw, dict):
+        raise HoursError("horaires : un objet {weekly, exceptions} est attendu")
+    by_day: dict[int, list[Slot]] = {}
+    for index, item in enumerate(raw.get("weekly") or []):
+        where = f"weekly[{index}]"
+        day = item.get("day") if isinstance(item, dict) else None
+        if not isinstance(day, int) or not 0 <= day <= 6:
+            raise HoursError(f"{where}.day : jour 0 (lundi) à 6 (dimanche) attendu, {day!r} trouvé")
+        by_day.setdefault(day, []).append(_parse_slot(item, where))
+    weekly = {day: _check_overlaps(slots, DAY_NAMES[day]) for day, slots in by_day.items()}
+    exceptions = []
+    for index, item in enumerate(raw.get("exceptions") or []):
+        where = f"exceptions[{index}]"
+        if not isinstance(item, dict):
+            raise HoursError(f"{where} : un objet est attendu")
+        try:
+            start = date.fromisoformat(str(item.get("start")))
+            end = date.fromisoformat(str(item.get("end") or item.get("start")))
+        except ValueError as error:
+            raise HoursError(f"{where} : date AAAA-MM-JJ attendue ({error})") from error
+        if end < start:
+            raise HoursError(f"{where} : la fin ({end}) précède le début ({start})")
+        closed = bool(item.get("closed", not item.get("slots")))
+        slots = () if closed else _check_overlaps(
+            [_parse_slot(slot, f"{where}.slots[{n}]") for n, slot in enumerate(item.get("slots") or [])], where
+        )
+        exceptions.append(HoursException(start, end, closed, slots, str(item.get("label") or "")))
+    return OpeningHours(weekly, tuple(exceptions))
+
+
+def weekdays(opens: str, closes: str, *, days: range = range(5), lunch: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Shorthand to write usual hours: Monday to Friday, optionally closed at lunch."""
+    slots = [(opens, lunch[0]), (lunch[1], closes)] if lunch else [(opens, closes)]
+    return {
+        "weekly": [{"day": day, "opens": start, "closes": end} for day in days for start, end in slots],
+        "exceptions": [],
+    }
