@@ -1,3 +1,13 @@
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Orientation pour tous", version="1")
+from orientation.api.errors import install_error_handlers
+from orientation.api.views import occupations
+
+api = NinjaAPI(
+    title="Orientation pour tous",
+    version="1",
+    description="API publique du service public de l’orientation : métiers, formations, lieux d’accueil.",
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("/occupations", occupations)

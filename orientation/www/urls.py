@@ -1,1 +1,23 @@
-urlpatterns: list = []
+from django.urls import path, register_converter
+
+from orientation.www import views
+
+
+class RomeCodeConverter:
+    regex = "[A-Na-n][0-9]{4}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RomeCodeConverter, "rome")
+
+app_name = "www"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("metiers/", views.occupation_list, name="occupations"),
+    path("metiers/<rome:code>/", views.occupation_detail_view, name="occupation"),
+]

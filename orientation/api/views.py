@@ -1,0 +1,65 @@
+"""Endpoints of /api/v1. Each validates its input, calls a selector and answers."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from orientation.api.errors import NotFound
+from orientation.api.schemas import ErrorOut, OccupationOut
+from orientation.occupations.models import RomeFiche
+from orientation.occupations.selectors import occupation_detail, skill_groups
+
+occupations = Router(tags=["Métiers"])
+
+
+@occupations.get(
+    "/{code}",
+    response={200: OccupationOut, 404: ErrorOut},
+    summary="Une fiche métier du ROME",
+    description="La fiche ROME (code à 5 caractères, ex. J1506) avec ses appellations au masculin et au féminin, "
+    "les fiches Onisep associées, les mobilités, les compétences, les centres d’intérêt et les secteurs.",
+)
+def get_occupation(request: HttpRequest, code: str) -> dict[str, object]:
+    fiche = occupation_detail(code)
+    if fiche is None:
+        raise NotFound(f"Aucune fiche ROME pour le code {code!r}.")
+    return occupation_payload(request, fiche)
+
+
+def occupation_payload(request: HttpRequest, fiche: RomeFiche) -> dict[str, object]:
+    domaine = fiche.domaine
+    return {
+        "code": fiche.code,
+        "title": fiche.title,
+        "grand_domaine": {"code": domaine.grand_domaine.code, "title": domaine.grand_domaine.label} if domaine else None,
+        "domaine": {"code": domaine.code, "title": domaine.label} if domaine else None,
+        "definition": fiche.definition,
+        "access": fiche.access,
+        "is_regulated": fiche.is_regulated,
+        "is_executive": fiche.is_executive,
+        "riasec_major": fiche.riasec_major,
+        "riasec_minor": fiche.riasec_minor,
+        "appellations": list(fiche.appellations.all()),
+        "onisep": [
+            {
+                "identifier": onisep.identifier,
+                "name": onisep.name,
+                "name_feminine": onisep.name_feminine,
+                "name_masculine": onisep.name_masculine,
+                "hook_html": onisep.hook,
+                "access_html": onisep.access,
+                "min_level": onisep.min_level,
+                "url": onisep.onisep_url,
+            }
+            for onisep in fiche.onisep_fiches.all()
+        ],
+        "mobility": [
+            {"code": link.target.code, "title": link.target.title, "order": link.order}
+            for link in fiche.mobility_links.all()
+        ],
+        "skills": [group.__dict__ for group in skill_groups(fiche)],
+        "interest_centres": [centre.label for centre in fiche.interest_centres.all()],
+        "sectors": [sector.label for sector in fiche.sectors.all()],
+        "url": request.build_absolute_uri(fiche.get_absolute_url()),
+    }

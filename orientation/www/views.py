@@ -1,0 +1,59 @@
+"""Portal pages. Views validate input, call a selector and render."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from orientation.directory.models import Place
+from orientation.occupations.models import GrandDomaine, OnisepFiche, RomeFiche
+from orientation.occupations.selectors import (
+    domaines_with_fiches,
+    grand_domaines_with_counts,
+    occupation_detail,
+    skill_groups,
+)
+from orientation.trainings.models import Action
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "www/home.html",
+        {
+            "grand_domaines": grand_domaines_with_counts(),
+            "counts": {
+                "fiches": RomeFiche.objects.count(),
+                "onisep": OnisepFiche.objects.count(),
+                "actions": Action.objects.open().count(),
+                "places": Place.objects.count(),
+            },
+        },
+    )
+
+
+def occupation_list(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("domaine", "").strip().upper()[:1] or None
+    grand_domaine = GrandDomaine.objects.filter(code=code).first() if code else None
+    if code and grand_domaine is None:
+        raise Http404("Grand domaine inconnu")
+    return render(
+        request,
+        "www/occupation_list.html",
+        {
+            "grand_domaines": grand_domaines_with_counts(),
+            "current": grand_domaine,
+            "domaines": domaines_with_fiches(code) if grand_domaine else [],
+        },
+    )
+
+
+def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    fiche = occupation_detail(code)
+    if fiche is None:
+        raise Http404("Aucune fiche métier pour ce code ROME")
+    return render(
+        request,
+        "www/occupation_detail.html",
+        {"fiche": fiche, "skill_groups": skill_groups(fiche), "title": fiche.title},
+    )
