@@ -327,9 +327,14 @@ class ImportCommand(BaseCommand):
     #: must be whole, so by default one invalid record stops the run
     max_reject_share: ClassVar[float] = 0.0
     path_help: ClassVar[str] = "fichier ou dossier à importer"
+    #: False for a command whose input ships with the code (the demo data)
+    path_required: ClassVar[bool] = True
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help=self.path_help)
+        if self.path_required:
+            parser.add_argument("path", help=self.path_help)
+        else:
+            parser.add_argument("path", nargs="?", default="(intégré)", help=self.path_help)
         parser.add_argument("--source", default=None, help="nom de la source (par défaut : %(default)s)")
         parser.add_argument(
             "--dry-run",

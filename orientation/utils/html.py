@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import nh3
 
 _ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "h3", "h4", "h5", "h6", "a", "blockquote"}
@@ -25,5 +27,5 @@ def sanitise_html(html: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Plain text of a fragment, for search and summaries."""
-    text = nh3.clean(html, tags=set())
+    text = unescape(nh3.clean(html, tags=set()))
     return " ".join(text.split())

@@ -1,0 +1,65 @@
+# Orientation pour tous — the two commands of the README, and the operators' helpers.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WEB_WORKERS ?= 2
+OPEN_DATA ?= ../shared/data
+
+.PHONY: run test install install-dev quality lock bench-import-reference dev clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate the database under var/, load data, serve http://127.0.0.1:$(PORT)
+run: install
+	mkdir -p var/db
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py bootstrap_data
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Orientation pour tous : http://127.0.0.1:$(PORT)/"
+	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) --access-logfile -
+
+## make dev: the same with Django's auto-reloading development server
+dev: install-dev
+	mkdir -p var/db
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py bootstrap_data
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: quality gate, then the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)
+test: install-dev quality
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quality: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy orientation config
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make lock: refresh the pinned versions from requirements/*.in
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/dev.txt requirements/dev.in
+
+## make bench-import-reference: time and peak memory of each reference import step
+bench-import-reference: install
+	$(BIN)/python -m bench.import_reference $(OPEN_DATA)
+
+clean:
+	rm -rf var/static var/bench

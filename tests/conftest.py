@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite.
+
+Real open data is read from ../shared/data (or ORIENTATION_TEST_OPEN_DATA). Outside
+CI a missing folder skips the tests that need it, saying so; in CI it is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+OPEN_DATA = Path(os.environ.get("ORIENTATION_TEST_OPEN_DATA", REPOSITORY.parent / "shared" / "data"))
+DOMAIN_APPS = ["territories", "occupations", "trainings", "directory"]
+
+
+@pytest.fixture(scope="session")
+def open_data() -> Path:
+    if not (OPEN_DATA / "README.md").is_file():
+        message = f"real open data not found at {OPEN_DATA} (set ORIENTATION_TEST_OPEN_DATA)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return OPEN_DATA
+
+
+def run_command(name: str, *args: str, **options: object) -> str:
+    """Run a management command and return what it printed (stdout and stderr)."""
+    out = StringIO()
+    call_command(name, *args, stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
+    """Commit data for the whole test module, then empty the database after it.
+
+    Tests of the module run in transactions on top of that data, as usual.
+    """
+
+    def load(name: str, *args: str, **options: object) -> str:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            return run_command(name, *args, **options)
+
+    yield load
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def database_fingerprint() -> dict[str, str]:
+    """Count and digest of every row of the domain tables, to prove nothing changed."""
+    fingerprint = {}
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            digest = hashlib.sha256()
+            rows = model._default_manager.order_by("pk").values_list().iterator(chunk_size=5000)
+            count = 0
+            for row in rows:
+                digest.update(repr(row).encode())
+                count += 1
+            fingerprint[model._meta.label] = f"{count}:{digest.hexdigest()[:16]}"
+    return fingerprint
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path) -> Callable[[Path], Path]:
+    """Copy a folder of real files into tmp_path, to break a copy and never the original."""
+
+    def copy(source: Path) -> Path:
+        target = tmp_path / source.name
+        shutil.copytree(source, target)
+        for path in target.rglob("*"):
+            path.chmod(0o644 if path.is_file() else 0o755)
+        return target
+
+    return copy
