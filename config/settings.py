@@ -139,6 +139,8 @@ STORAGES = {
         )
     },
 }
+# Serve static files straight from the apps when they are not collected (make dev).
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("ORIENTATION_PLAIN_STATIC", False)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -32,6 +32,15 @@ def open_data() -> Path:
     return OPEN_DATA
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings: object) -> None:
+    """Pages render without a collected static manifest (that is make run's job)."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def run_command(name: str, *args: str, **options: object) -> str:
     """Run a management command and return what it printed (stdout and stderr)."""
     out = StringIO()

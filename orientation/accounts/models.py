@@ -9,7 +9,10 @@ class User(AbstractUser):
     Memberships of organisations and roles are attached to users, not stored here.
     """
 
-    email = models.EmailField(_("adresse électronique"), unique=True, null=True, blank=True)
+    # Null rather than "" when unknown, so that unique=True holds for users without one.
+    email = models.EmailField(  # type: ignore[assignment]
+        _("adresse électronique"), unique=True, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("utilisateur")

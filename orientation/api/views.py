@@ -32,7 +32,9 @@ def occupation_payload(request: HttpRequest, fiche: RomeFiche) -> dict[str, obje
     return {
         "code": fiche.code,
         "title": fiche.title,
-        "grand_domaine": {"code": domaine.grand_domaine.code, "title": domaine.grand_domaine.label} if domaine else None,
+        "grand_domaine": {"code": domaine.grand_domaine.code, "title": domaine.grand_domaine.label}
+        if domaine
+        else None,
         "domaine": {"code": domaine.code, "title": domaine.label} if domaine else None,
         "definition": fiche.definition,
         "access": fiche.access,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+
 class ServiceType(models.TextChoices):
     """Type of a service (types de services)."""
 
@@ -31,7 +32,10 @@ class Public(models.TextChoices):
     JEUNES = "jeunes", "Jeunes"
     PERSONNES_EN_SITUATION_DE_HANDICAP = "personnes-en-situation-de-handicap", "Personnes en situation de handicap"
     PERSONNES_EN_SITUATION_DURGENCE = "personnes-en-situation-durgence", "Personnes en situation d’urgence"
-    PERSONNES_EN_SITUATION_JURIDIQUE_SPECIFIQUE = "personnes-en-situation-juridique-specifique", "Personnes en situation juridique spécifique"
+    PERSONNES_EN_SITUATION_JURIDIQUE_SPECIFIQUE = (
+        "personnes-en-situation-juridique-specifique",
+        "Personnes en situation juridique spécifique",
+    )
     PERSONNES_EXILEES = "personnes-exilees", "Personnes exilées"
     RESIDENTS_QPV_FRR = "residents-qpv-frr", "Résidents en QPV ou FRR"
     SENIORS = "seniors", "Séniors"

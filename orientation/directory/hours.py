@@ -12,6 +12,7 @@ replaces the weekly slots by its own ``slots`` on those dates.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -126,7 +127,7 @@ def _parse_slot(raw: Any, where: str) -> Slot:
 
 def _check_overlaps(slots: list[Slot], where: str) -> tuple[Slot, ...]:
     ordered = sorted(slots, key=lambda slot: slot.opens)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.opens < before.closes:
             raise HoursError(f"{where} : les créneaux {before.describe()} et {after.describe()} se chevauchent")
     return tuple(ordered)
@@ -159,14 +160,20 @@ def parse_hours(raw: Any) -> OpeningHours:
         if end < start:
             raise HoursError(f"{where} : la fin ({end}) précède le début ({start})")
         closed = bool(item.get("closed", not item.get("slots")))
-        slots = () if closed else _check_overlaps(
-            [_parse_slot(slot, f"{where}.slots[{n}]") for n, slot in enumerate(item.get("slots") or [])], where
+        slots = (
+            ()
+            if closed
+            else _check_overlaps(
+                [_parse_slot(slot, f"{where}.slots[{n}]") for n, slot in enumerate(item.get("slots") or [])], where
+            )
         )
         exceptions.append(HoursException(start, end, closed, slots, str(item.get("label") or "")))
     return OpeningHours(weekly, tuple(exceptions))
 
 
-def weekdays(opens: str, closes: str, *, days: range = range(5), lunch: tuple[str, str] | None = None) -> dict[str, Any]:
+def weekdays(
+    opens: str, closes: str, *, days: range = range(5), lunch: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """Shorthand to write usual hours: Monday to Friday, optionally closed at lunch."""
     slots = [(opens, lunch[0]), (lunch[1], closes)] if lunch else [(opens, closes)]
     return {

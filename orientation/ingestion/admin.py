@@ -13,7 +13,7 @@ class SourceAdmin(admin.ModelAdmin):
 class RejectInline(admin.TabularInline):
     model = Reject
     extra = 0
-    fields = ["file", "line", "record", "field", "reason"]
+    fields = ("file", "line", "record", "field", "reason")
     readonly_fields = fields
     can_delete = False
     max_num = 0
@@ -27,7 +27,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in ImportRun._meta.fields]
     inlines = [RejectInline]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 

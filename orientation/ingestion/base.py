@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -46,7 +46,7 @@ class _DryRunRollback(Exception):
 class Progress:
     """Progress of one step on stderr: a live line on a terminal, a few lines in a log."""
 
-    def __init__(self, stream: IO[str], label: str, total: int | None, *, interactive: bool):
+    def __init__(self, stream: OutputWrapper | IO[str], label: str, total: int | None, *, interactive: bool):
         self.stream = stream
         self.label = label
         self.total = total
@@ -101,8 +101,8 @@ class StepCounts:
 class ImportContext:
     run: ImportRun
     source: Source
-    stdout: IO[str]
-    stderr: IO[str]
+    stdout: OutputWrapper
+    stderr: OutputWrapper
     interactive: bool = False
     max_reject_share: float = 0.0
     counts: StepCounts = field(default_factory=StepCounts)
@@ -168,9 +168,7 @@ class Upserter(Generic[M]):
     changed in batches and returns what happened.
     """
 
-    def __init__(
-        self, context: ImportContext, model: type[M], key_field: str | None, *, label: str, version: int = 1
-    ):
+    def __init__(self, context: ImportContext, model: type[M], key_field: str | None, *, label: str, version: int = 1):
         """``key_field`` names the model's natural key (a code); with None, the record
         is known only by its identifier in the source, kept in its provenance."""
         self.context = context
@@ -308,7 +306,7 @@ def replace_children(
     model: type[models.Model],
     parent_field: str,
     parent_pks: Iterable[int],
-    rows: Iterator[models.Model] | list[models.Model],
+    rows: Iterable[models.Model],
 ) -> None:
     """Replace the child rows (links) of the given parents by ``rows``."""
     pks = list(parent_pks)

@@ -162,7 +162,9 @@ def iter_json_array(path: Path, *, chunk_size: int = 1 << 16) -> Iterator[tuple[
         while True:
             char = skip_blanks()
             if char == "":
-                raise InputError(path.name, "fin de fichier avant la fin du tableau JSON (fichier tronqué ?)", line=line)
+                raise InputError(
+                    path.name, "fin de fichier avant la fin du tableau JSON (fichier tronqué ?)", line=line
+                )
             if char == "]":
                 if after_comma:
                     raise InputError(path.name, "virgule en trop avant « ] »", line=line)
@@ -182,7 +184,9 @@ def iter_json_array(path: Path, *, chunk_size: int = 1 << 16) -> Iterator[tuple[
                     if not exhausted and fill():
                         continue
                     raise InputError(
-                        path.name, f"JSON invalide : {error.msg}", line=start_line + buffer.count("\n", position, error.pos)
+                        path.name,
+                        f"JSON invalide : {error.msg}",
+                        line=start_line + buffer.count("\n", position, error.pos),
                     ) from error
                 if end == len(buffer) and not exhausted:
                     # A number or literal may continue in the next chunk.

@@ -130,7 +130,9 @@ class RomeFicheQuerySet(models.QuerySet["RomeFiche"]):
                 queryset=MobilityLink.objects.select_related("target").order_by("order", "target__code"),
             ),
             models.Prefetch("onisep_fiches", queryset=OnisepFiche.objects.order_by("name")),
-            models.Prefetch("skill_links", queryset=FicheSkill.objects.select_related("skill").order_by("skill__label")),
+            models.Prefetch(
+                "skill_links", queryset=FicheSkill.objects.select_related("skill").order_by("skill__label")
+            ),
             "interest_centres",
             "sectors",
         )
@@ -157,10 +159,10 @@ class RomeFiche(models.Model):
     demographic_transition = models.CharField(_("transition démographique"), max_length=100, blank=True)
     riasec_major = models.CharField(_("RIASEC majeur"), max_length=1, choices=Riasec.choices, blank=True)
     riasec_minor = models.CharField(_("RIASEC mineur"), max_length=1, choices=Riasec.choices, blank=True)
-    interest_centres = models.ManyToManyField(
+    interest_centres: models.ManyToManyField[InterestCentre, FicheInterest] = models.ManyToManyField(
         InterestCentre, through="FicheInterest", related_name="fiches", verbose_name=_("centres d’intérêt")
     )
-    sectors = models.ManyToManyField(
+    sectors: models.ManyToManyField[Sector, FicheSector] = models.ManyToManyField(
         Sector, through="FicheSector", related_name="fiches", verbose_name=_("secteurs d’activité")
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="fiches", verbose_name=_("thèmes"))
@@ -255,6 +257,9 @@ class FicheInterest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fiche", "centre"], name="fiche_interest_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.fiche_id} — {self.centre_id}"
+
 
 class FicheSector(models.Model):
     fiche = models.ForeignKey(RomeFiche, on_delete=models.CASCADE)
@@ -263,6 +268,9 @@ class FicheSector(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["fiche", "sector"], name="fiche_sector_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.fiche_id} — {self.sector_id}"
 
 
 class OnisepFiche(models.Model):

@@ -48,7 +48,7 @@ class FormerCommuneInline(admin.TabularInline):
     model = FormerCommune
     fk_name = "commune"
     extra = 0
-    fields = ["code", "name", "kind", "latitude", "longitude"]
+    fields = ("code", "name", "kind", "latitude", "longitude")
     readonly_fields = fields
 
 

@@ -139,9 +139,7 @@ class Geocoder:
 def _at_commune(
     commune: Commune, method: str, *, ambiguous: bool = False, candidates: tuple[str, ...] = ()
 ) -> GeocodeResult:
-    return GeocodeResult(
-        commune, commune.latitude, commune.longitude, Precision.COMMUNE, method, ambiguous, candidates
-    )
+    return GeocodeResult(commune, commune.latitude, commune.longitude, Precision.COMMUNE, method, ambiguous, candidates)
 
 
 def _at_former(former: FormerCommune, method: str) -> GeocodeResult:

@@ -53,7 +53,12 @@ class EmploymentZone(models.Model):
     # do the same from the communes and say so.
     name_is_derived = models.BooleanField(_("nom déduit de la commune principale"), default=False)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="employment_zones", verbose_name=_("région")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employment_zones",
+        verbose_name=_("région"),
     )
     unemployment_rate = models.DecimalField(
         _("taux de chômage (%)"), max_digits=4, decimal_places=1, null=True, blank=True

@@ -56,7 +56,9 @@ class Formation(models.Model):
     formacode_codes = models.JSONField(_("codes Formacode"), default=list, blank=True)
     nsf_codes = models.JSONField(_("codes NSF"), default=list, blank=True)
     rome_codes = models.JSONField(_("codes ROME publiés"), default=list, blank=True)
-    rome_fiches = models.ManyToManyField(RomeFiche, blank=True, related_name="formations", verbose_name=_("métiers visés"))
+    rome_fiches = models.ManyToManyField(
+        RomeFiche, blank=True, related_name="formations", verbose_name=_("métiers visés")
+    )
     entry_level = models.CharField(_("niveau d’entrée (code LHEO)"), max_length=5, blank=True)
     exit_level = models.CharField(_("niveau de sortie (code LHEO)"), max_length=5, blank=True)
     general_objective = models.CharField(_("objectif général (code LHEO)"), max_length=5, blank=True)
@@ -84,7 +86,9 @@ class Action(models.Model):
     """A formation delivered at one place, with its modalities, price and funders."""
 
     number = models.CharField(_("numéro LHEO"), max_length=100, db_index=True)
-    formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="actions", verbose_name=_("formation"))
+    formation = models.ForeignKey(
+        Formation, on_delete=models.CASCADE, related_name="actions", verbose_name=_("formation")
+    )
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,

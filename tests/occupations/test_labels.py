@@ -6,7 +6,11 @@ from orientation.occupations.labels import gendered_forms
 @pytest.mark.parametrize(
     ("label", "masculine", "feminine"),
     [
-        ("Conducteur / Conductrice d'engins agricoles", "Conducteur d'engins agricoles", "Conductrice d'engins agricoles"),
+        (
+            "Conducteur / Conductrice d'engins agricoles",
+            "Conducteur d'engins agricoles",
+            "Conductrice d'engins agricoles",
+        ),
         ("Secrétaire médicosocial / Secrétaire médicosociale", "Secrétaire médicosocial", "Secrétaire médicosociale"),
         (
             "Ingénieur / Ingénieure Chef / Cheffe de projet CVC",
@@ -14,7 +18,11 @@ from orientation.occupations.labels import gendered_forms
             "Ingénieure Cheffe de projet CVC",
         ),
         ("Manucure", "Manucure", "Manucure"),
-        ("Chef de rayon boucherie/charcuterie", "Chef de rayon boucherie/charcuterie", "Chef de rayon boucherie/charcuterie"),
+        (
+            "Chef de rayon boucherie/charcuterie",
+            "Chef de rayon boucherie/charcuterie",
+            "Chef de rayon boucherie/charcuterie",
+        ),
     ],
 )
 def test_gendered_forms_follow_the_rome_writing(label, masculine, feminine):

@@ -43,7 +43,8 @@ def test_zonings_and_names_come_from_the_official_tables(first_run):
     # A bassin de vie bears the code and the name of its central commune.
     assert (blois.living_area.code, blois.living_area.name) == ("41018", "Blois")
     assert blois.postcodes == ["41000"]
-    assert blois.population and blois.population > 40_000
+    assert blois.population
+    assert blois.population > 40_000
     assert 47.5 < blois.latitude < 47.7
     assert 1.2 < blois.longitude < 1.4
     # INSEE's table lost leading zeros: Ain communes must still be zoned.
@@ -102,9 +103,12 @@ def test_geocoder_resolves_what_people_and_files_write(first_run, query, code, p
 
 @pytest.mark.django_db
 def test_geocoder_resolves_a_former_commune_to_the_current_one(first_run):
-    former = FormerCommune.objects.filter(kind=FormerCommune.Kind.DELEGATED, latitude__isnull=False).exclude(
-        code__in=Commune.objects.values("code")
-    ).select_related("commune").first()
+    former = (
+        FormerCommune.objects.filter(kind=FormerCommune.Kind.DELEGATED, latitude__isnull=False)
+        .exclude(code__in=Commune.objects.values("code"))
+        .select_related("commune")
+        .first()
+    )
     result = Geocoder().by_insee_code(former.code)
     assert result.commune == former.commune
     assert result.precision == Precision.LOCALITY
@@ -146,7 +150,9 @@ def test_broken_row_is_named_by_line_and_field(first_run, open_data, broken_copy
     folder = broken_copy(open_data / "territoires")
     communes = json.loads((folder / "communes.json").read_text())
     communes[100]["code"] = "41O18"  # letter O instead of a zero
-    (folder / "communes.json").write_text("[\n" + ",\n".join(json.dumps(c, ensure_ascii=False) for c in communes) + "\n]\n")
+    (folder / "communes.json").write_text(
+        "[\n" + ",\n".join(json.dumps(c, ensure_ascii=False) for c in communes) + "\n]\n"
+    )
     run = _fails_and_changes_nothing(folder, "communes.json", "ligne 102", "« code »", "41O18")
     reject = Reject.objects.get(run=run)
     assert (reject.file, reject.line, reject.field) == ("communes.json", 102, "code")

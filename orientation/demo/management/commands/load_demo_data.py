@@ -11,7 +11,6 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-
 from zoneinfo import ZoneInfo
 
 from orientation.demo import content
@@ -36,6 +35,10 @@ PLACE_LABELS = {
     "suio": "Service universitaire d’information et d’orientation de {city}",
 }
 FUNDERS = ["2", "5", "10", "13", "16"]  # LHEO codes: région, France Travail, entreprise, CPF, personnel
+
+
+def slug(text: str) -> str:
+    return place_name_key(text).lower().replace(" ", "-")
 
 
 class Command(ImportCommand):
@@ -163,7 +166,7 @@ class Command(ImportCommand):
         places = Upserter(self.context, Place, None, label="lieux")
         offers = Upserter(self.context, ServiceOffer, None, label="offres de service")
         plan: list[tuple[str, str, str]] = []  # (commune code, network, key)
-        for code, name, *_rest in content.COMMUNES:
+        for code, _name, *_rest in content.COMMUNES:
             networks = content.PLACE_NETWORKS_BIG if code in content.BIG_TOWNS else content.PLACE_NETWORKS_SMALL
             plan += [(code, network, f"{network}-{code}") for network in networks]
         plan += [("75056", "cij", "cij-75056-2"), ("75056", "mission_locale", "mission_locale-75056-2")]
@@ -177,8 +180,8 @@ class Command(ImportCommand):
                 {
                     "name": PLACE_LABELS[network].format(city=city) + suffix,
                     "typology": str(NETWORKS[network].typology),
-                    "email": f"contact@{network.replace('_', '-')}-{place_name_key(city).lower().replace(' ', '-')}.example.org",
-                    "phone": f"02 {self.random.randint(10, 99)} {self.random.randint(10, 99)} {self.random.randint(10, 99)} {self.random.randint(10, 99)}",
+                    "email": f"contact@{network.replace('_', '-')}-{slug(city)}.example.org",
+                    "phone": "02 " + " ".join(str(self.random.randint(10, 99)) for _pair in range(4)),
                 },
             )
         organisation_pks = organisations.finish().pk_by_key
@@ -200,7 +203,10 @@ class Command(ImportCommand):
                     "longitude": round(longitude + self.random.uniform(-0.012, 0.012), 6),
                     "geocoding_precision": Place.GeocodingPrecision.PROVIDED,
                     "opening_hours": hours,
-                    "accessibility": {"wheelchair": self.random.random() < 0.8, "public_transport": "Bus, arrêt à 200 m"},
+                    "accessibility": {
+                        "wheelchair": self.random.random() < 0.8,
+                        "public_transport": "Bus, arrêt à 200 m",
+                    },
                     "languages": ["fr", "en"] if self.random.random() < 0.4 else ["fr"],
                     "publics": [str(public) for public in NETWORKS[network].publics],
                 },
@@ -307,12 +313,16 @@ class Command(ImportCommand):
                     "commune_id": communes[town[0]],
                     "latitude": round(town[4] + self.random.uniform(-0.02, 0.02), 6),
                     "longitude": round(town[5] + self.random.uniform(-0.02, 0.02), 6),
-                    "rhythm": "Temps plein" if not work_study else "Alternance : 2 semaines en centre, 2 semaines en entreprise",
+                    "rhythm": "Temps plein"
+                    if not work_study
+                    else "Alternance : 2 semaines en centre, 2 semaines en entreprise",
                     "is_work_study": work_study,
                     "hours_total": hours,
                     "price": str(price.quantize(Decimal("1"))),
                     "funders": sorted(self.random.sample(FUNDERS, 2)),
-                    "entry_conditions": "Entretien de motivation ; aucun diplôme exigé." if hours < 1000 else "Dossier et entretien.",
+                    "entry_conditions": "Entretien de motivation ; aucun diplôme exigé."
+                    if hours < 1000
+                    else "Dossier et entretien.",
                 },
             )
         action_result = actions.finish()

@@ -87,7 +87,7 @@ def organisation_name(names: list[str], network: str) -> str:
 
 
 def smart_title(text: str) -> str:
-    """"TREVOUX" → "Trevoux", "SAINT-ETIENNE NORD" → "Saint-Etienne Nord"."""
+    """ "TREVOUX" → "Trevoux", "SAINT-ETIENNE NORD" → "Saint-Etienne Nord"."""
     small = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "d", "l"}
     words = re.split(r"([\s\-'’])", text.lower())
     return "".join(
@@ -142,7 +142,9 @@ class Command(ImportCommand):
             with rejecting(self.context, path.name, row.line, key):
                 records.append(self._france_travail_record(row, key, region_names))
         progress.finish()
-        self.context.note(f"{head_offices} direction(s) régionale(s) ou départementale(s) sans accueil du public écartée(s)")
+        self.context.note(
+            f"{head_offices} direction(s) régionale(s) ou départementale(s) sans accueil du public écartée(s)"
+        )
         return records
 
     def _france_travail_record(self, row: CsvRow, key: str, region_names: dict[str, str]) -> PlaceRecord:
@@ -169,7 +171,9 @@ class Command(ImportCommand):
             name = smart_title(name)
         region_code = row["REGION"].strip().zfill(2)
         organisation_key = f"france-travail-{region_code}"
-        draft = self.organisations.setdefault(organisation_key, OrganisationDraft(typology=NETWORKS["france_travail"].typology))
+        draft = self.organisations.setdefault(
+            organisation_key, OrganisationDraft(typology=NETWORKS["france_travail"].typology)
+        )
         if not draft.names:
             region = region_names.get(region_code) or smart_title(row["LIBELLE_REGION"].strip())
             draft.names.append(f"France Travail {region}")
@@ -272,11 +276,11 @@ class Command(ImportCommand):
     def _write(self, records: list[PlaceRecord]) -> None:
         organisations = Upserter(self.context, Organisation, None, label="organisations")
         for key, draft in sorted(self.organisations.items()):
-            network = key.split(":", 1)[0] if ":" in key else "france_travail"
+            network_name = key.split(":", 1)[0] if ":" in key else "france_travail"
             organisations.add(
                 key,
                 {
-                    "name": organisation_name(draft.names, network)[:300],
+                    "name": organisation_name(draft.names, network_name)[:300],
                     "typology": draft.typology,
                     "email": draft.email,
                     "website": draft.website[:500],

@@ -154,8 +154,12 @@ class Command(ImportCommand):
         replace_children(OnisepFiche.related.through, "from_onisepfiche", changed_pks, related_links)
         replace_children(OnisepSynonym, "fiche", changed_pks, synonyms)
         if self.invalid_codes:
-            detail = ", ".join(f"{identifier} : {', '.join(codes)}" for identifier, codes in sorted(self.invalid_codes.items()))
+            detail = ", ".join(
+                f"{identifier} : {', '.join(codes)}" for identifier, codes in sorted(self.invalid_codes.items())
+            )
             context.note(f"codes ROME mal formés (conservés tels que publiés) : {detail}")
         if unknown_codes:
             detail = ", ".join(f"{code} ({', '.join(sorted(ids))})" for code, ids in sorted(unknown_codes.items())[:10])
-            context.note(f"{len(unknown_codes)} code(s) ROME cité(s) par Onisep sans fiche ROME correspondante : {detail}")
+            context.note(
+                f"{len(unknown_codes)} code(s) ROME cité(s) par Onisep sans fiche ROME correspondante : {detail}"
+            )

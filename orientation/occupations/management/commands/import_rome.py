@@ -122,7 +122,9 @@ class Command(ImportCommand):
             raise InputError(str(folder), "aucun fichier unix_*_vNNN_utf8.csv : ce n’est pas un export du ROME")
         if len(found) > 1:
             versions = ", ".join(f"v{version}" for version in sorted(found))
-            raise InputError(str(folder), f"plusieurs versions du ROME dans le même dossier ({versions}) : n’en garder qu’une")
+            raise InputError(
+                str(folder), f"plusieurs versions du ROME dans le même dossier ({versions}) : n’en garder qu’une"
+            )
         version, files = next(iter(found.items()))
         for name in REQUIRED:
             if name not in files:
@@ -164,11 +166,18 @@ class Command(ImportCommand):
         for row in self._each("domaine_professionnel", ["code_domaine_professionnel", "libelle_domaine_professionnel"]):
             code = row["code_domaine_professionnel"].strip()
             domaines[code] = (code[:1], rome_text(row["libelle_domaine_professionnel"]))
-        columns = ["code_grand_domaine", "libelle_grand_domaine", "code_domaine_professionel", "libelle_domaine_professionel"]
+        columns = [
+            "code_grand_domaine",
+            "libelle_grand_domaine",
+            "code_domaine_professionel",
+            "libelle_domaine_professionel",
+        ]
         for row in self._each("cr_gd_dp", columns):
             grands.setdefault(row["code_grand_domaine"].strip(), rome_text(row["libelle_grand_domaine"]))
             code = row["code_domaine_professionel"].strip()
-            domaines.setdefault(code, (row["code_grand_domaine"].strip(), rome_text(row["libelle_domaine_professionel"])))
+            domaines.setdefault(
+                code, (row["code_grand_domaine"].strip(), rome_text(row["libelle_domaine_professionel"]))
+            )
         grand_upserter = Upserter(self.context, GrandDomaine, "code", label="grands domaines")
         for code, label in sorted(grands.items()):
             grand_upserter.add(code, {"label": label})
@@ -177,7 +186,12 @@ class Command(ImportCommand):
         for code, (grand, label) in sorted(domaines.items()):
             if grand not in grand_pks:
                 self.context.reject(
-                    RecordProblem(file="domaine_professionnel", record=code, field="code_grand_domaine", reason=f"grand domaine inconnu : {grand!r}")
+                    RecordProblem(
+                        file="domaine_professionnel",
+                        record=code,
+                        field="code_grand_domaine",
+                        reason=f"grand domaine inconnu : {grand!r}",
+                    )
                 )
                 continue
             upserter.add(code, {"label": label, "grand_domaine_id": grand_pks[grand]})
@@ -209,7 +223,9 @@ class Command(ImportCommand):
                     },
                 )
         upserter.flush()
-        for row in self._each("sous_secteur_activite", ["code_ss_sect_activite", "libelle_ss_sect_activite", "code_sect_activite"]):
+        for row in self._each(
+            "sous_secteur_activite", ["code_ss_sect_activite", "libelle_ss_sect_activite", "code_sect_activite"]
+        ):
             parent = upserter.pk_of(row["code_sect_activite"].strip())
             code = row["code_ss_sect_activite"].strip()
             if parent is None:
@@ -241,7 +257,10 @@ class Command(ImportCommand):
         for row in self._rows("referentiel_competence", ["code_ogr", "cat_comp", "sous_cat_comp"]):
             categories[row["code_ogr"].strip()] = (row["cat_comp"].strip(), row["sous_cat_comp"].strip())
         for row in self._rows("referentiel_savoir", ["code_ogr_savoir", "categorie_savoir", "sous_categorie_savoir"]):
-            categories[row["code_ogr_savoir"].strip()] = (row["categorie_savoir"].strip(), row["sous_categorie_savoir"].strip())
+            categories[row["code_ogr_savoir"].strip()] = (
+                row["categorie_savoir"].strip(),
+                row["sous_categorie_savoir"].strip(),
+            )
         for row in self._rows("referentiel_contexte_travail", ["code_ogr", "libelle_type_cont_trav"]):
             categories[row["code_ogr"].strip()] = (row["libelle_type_cont_trav"].strip(), "")
         upserter = Upserter(self.context, Skill, "code", label="compétences et savoirs")
@@ -258,7 +277,12 @@ class Command(ImportCommand):
             with self._rejecting("item", row, code):
                 upserter.add(
                     code,
-                    {"label": rome_text(row["libelle"])[:400], "kind": kind, "category": category, "subcategory": subcategory},
+                    {
+                        "label": rome_text(row["libelle"])[:400],
+                        "kind": kind,
+                        "category": category,
+                        "subcategory": subcategory,
+                    },
                 )
         return upserter.finish().pk_by_key
 
@@ -279,7 +303,9 @@ class Command(ImportCommand):
         texts: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
         for row in self._rows("texte", ["code_rome", "libelle_type_texte", "position_phrase", "libelle_texte"]):
             position = int(row["position_phrase"]) if row["position_phrase"].strip().isdigit() else 0
-            texts[(row["code_rome"].strip(), row["libelle_type_texte"].strip())].append((position, rome_text(row["libelle_texte"])))
+            texts[(row["code_rome"].strip(), row["libelle_type_texte"].strip())].append(
+                (position, rome_text(row["libelle_texte"]))
+            )
         for (code, kind), sentences in texts.items():
             target = "definition" if kind == "definition" else "access" if kind == "acces_metier" else None
             if target:
@@ -289,7 +315,9 @@ class Command(ImportCommand):
             fields[row["code_rome"].strip()]["riasec_minor"] = row["riasec_mineur"].strip()
         importance: dict[tuple[str, str], str] = {}
         for row in self._rows("coherence_item", ["code_rome", "code_ogr", "coeur_metier"]):
-            importance[(row["code_rome"].strip(), row["code_ogr"].strip())] = IMPORTANCE.get(row["coeur_metier"].strip(), "")
+            importance[(row["code_rome"].strip(), row["code_ogr"].strip())] = IMPORTANCE.get(
+                row["coeur_metier"].strip(), ""
+            )
         for row in self._rows("liens_rome_referentiels", ["code_rome", "code_compo_bloc", "code_rubrique", "code_ogr"]):
             code, bloc, ogr = row["code_rome"].strip(), row["code_compo_bloc"].strip(), row["code_ogr"].strip()
             if bloc in {"5", "6"}:
@@ -298,7 +326,9 @@ class Command(ImportCommand):
             order = int(row["numero_ordre"]) if row["numero_ordre"].strip().isdigit() else 0
             links[row["code_rome"].strip()]["mobility"].append((row["code_rome_cible"].strip(), order))
         for row in self._rows("arborescence_centre_interet", ["code_centre_interet", "code_rome", "principal"]):
-            links[row["code_rome"].strip()]["interests"].append((row["code_centre_interet"].strip(), row["principal"].strip() == "oui"))
+            links[row["code_rome"].strip()]["interests"].append(
+                (row["code_centre_interet"].strip(), row["principal"].strip() == "oui")
+            )
         columns = ["code_sect_activite", "code_ss_sect_activite", "code_rome", "principal"]
         for row in self._rows("arborescence_secteur_activite", columns):
             # A fiche attached to a whole sector has no sub-sector code.
@@ -426,10 +456,13 @@ class Command(ImportCommand):
         replace_children(FicheSkill, "fiche", pks, _dedupe(fiche_skills, ("fiche_id", "skill_id")))
         replace_children(FicheInterest, "fiche", pks, _dedupe(fiche_interests, ("fiche_id", "centre_id")))
         replace_children(FicheSector, "fiche", pks, _dedupe(fiche_sectors, ("fiche_id", "sector_id")))
-        replace_children(RomeFiche.themes.through, "romefiche", pks, _dedupe(fiche_themes, ("romefiche_id", "theme_id")))
+        replace_children(
+            RomeFiche.themes.through, "romefiche", pks, _dedupe(fiche_themes, ("romefiche_id", "theme_id"))
+        )
         progress.finish()
         for kind, codes in unknown.items():
-            self.context.note(f"{len(codes)} lien(s) vers un(e) {kind} absent(e) de l’export ignoré(s) : {', '.join(sorted(codes)[:8])}")
+            shown = ", ".join(sorted(codes)[:8])
+            self.context.note(f"{len(codes)} lien(s) vers un(e) {kind} absent(e) de l’export ignoré(s) : {shown}")
 
 
 def _dedupe(rows: list[Any], key: tuple[str, str]) -> list[Any]:

@@ -200,7 +200,9 @@ class Command(ImportCommand):
             if living_area != NO_LIVING_AREA:
                 living_area = pad_insee(living_area)
                 if not COMMUNE_CODE.match(living_area):
-                    self._reject(path.name, row.line, code, "BV2012", f"code de bassin de vie invalide : {living_area!r}")
+                    self._reject(
+                        path.name, row.line, code, "BV2012", f"code de bassin de vie invalide : {living_area!r}"
+                    )
                     continue
             gathered.zoning[code] = Zoning(zone, living_area, row["DEP"].strip())
 
@@ -310,9 +312,7 @@ class Command(ImportCommand):
             if region is None:
                 self._reject(path.name, line, item["code"], "region", f"région inconnue : {item.get('region')!r}")
                 continue
-            upserter.add(
-                item["code"], {"name": item["nom"], "region_id": region, "zone": item.get("zone", Zone.METRO)}
-            )
+            upserter.add(item["code"], {"name": item["nom"], "region_id": region, "zone": item.get("zone", Zone.METRO)})
         return upserter.finish().pk_by_key
 
     def _import_epcis(self, gathered: Gathered) -> dict[str, int]:
@@ -352,7 +352,12 @@ class Command(ImportCommand):
                         except InvalidOperation:
                             self._reject(path.name, row.line, row["ZE2020"], quarter, f"taux invalide : {value!r}")
                         break
-                published[pad_employment_zone(row["ZE2020"])] = (row["LIBZE2020"].strip(), row["REG"].strip(), rate, period)
+                published[pad_employment_zone(row["ZE2020"])] = (
+                    row["LIBZE2020"].strip(),
+                    row["REG"].strip(),
+                    rate,
+                    period,
+                )
 
         members: dict[str, list[str]] = defaultdict(list)
         for code, zoning in gathered.zoning.items():
@@ -522,7 +527,9 @@ class Command(ImportCommand):
         department = departments.get(item["departement"])
         region = regions.get(str(item.get("region")))
         if department is None or region is None:
-            self._reject(path.name, line, code, "departement", f"département ou région inconnus : {item['departement']}")
+            self._reject(
+                path.name, line, code, "departement", f"département ou région inconnus : {item['departement']}"
+            )
             return
         zoning = self._zoning_for(parent or code, gathered, formers_of)
         # Paris, Lyon and Marseille have no coordinates of their own in La Poste's
@@ -563,7 +570,9 @@ class Command(ImportCommand):
             kind = FORMER_KINDS[item["type"]]
             commune = commune_pks.get(item["chefLieu"])
             if commune is None:
-                self._reject(path.name, line, item["code"], "chefLieu", f"commune de rattachement inconnue : {item['chefLieu']}")
+                self._reject(
+                    path.name, line, item["code"], "chefLieu", f"commune de rattachement inconnue : {item['chefLieu']}"
+                )
                 continue
             seen_codes.add(item["code"])
             self._add_former(upserter, kind, item["code"], item["nom"], commune, gathered)

@@ -1,0 +1,35 @@
+import pytest
+
+from orientation.directory.models import Place, ServiceOffer
+from orientation.ingestion.models import Source
+from orientation.occupations.models import RomeFiche
+from orientation.trainings.models import Action, Formation
+from tests.conftest import run_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_makes_a_living_site_and_loads_once(client):
+    output = run_command("bootstrap_data")
+    assert "données de démonstration" in output
+    assert RomeFiche.objects.count() == 50
+    assert Action.objects.open().count() == 500
+    assert Formation.objects.filter(rome_fiches__isnull=False).distinct().count() == Formation.objects.count()
+    assert Place.objects.count() == 100
+    assert Place.objects.located().count() == 100
+    assert ServiceOffer.objects.filter(level=ServiceOffer.Level.SECOND).exists()
+    for offer in ServiceOffer.objects.all()[:20]:
+        offer.full_clean()
+    for place in Place.objects.all()[:20]:
+        place.full_clean()
+        assert place.hours.is_known
+    assert Source.objects.filter(kind=Source.Kind.DEMO).exists()
+
+    page = client.get("/").content.decode()
+    assert "Site de démonstration" in page
+    assert "500" in page
+    fiche = RomeFiche.objects.filter(mobility_links__isnull=False).first()
+    assert client.get(fiche.get_absolute_url()).status_code == 200
+
+    assert "déjà des données" in run_command("bootstrap_data")
+    assert "Aucun changement" in run_command("load_demo_data")

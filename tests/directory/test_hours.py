@@ -1,0 +1,69 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orientation.directory.hours import HoursError, parse_hours, weekdays
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+HOURS = {
+    **weekdays("09:00", "17:00", lunch=("12:30", "13:30")),
+    "exceptions": [{"start": "2026-12-24", "end": "2026-12-26", "closed": True, "label": "Fêtes"}],
+}
+
+
+def test_open_and_closed_moments():
+    hours = parse_hours(HOURS)
+    assert hours.is_open(at("2026-11-23 10:00"))  # a Monday morning
+    assert not hours.is_open(at("2026-11-23 12:45"))  # lunch break
+    assert not hours.is_open(at("2026-11-23 17:00"))  # closing time is closed
+    assert not hours.is_open(at("2026-11-28 10:00"))  # Saturday
+    assert not hours.is_open(at("2026-12-24 10:00"))  # exception
+
+
+def test_next_opening_skips_weekends_and_exceptions():
+    hours = parse_hours(HOURS)
+    assert hours.next_opening(at("2026-11-27 18:00")) == at("2026-11-30 09:00")
+    assert hours.next_opening(at("2026-12-23 18:00")) == at("2026-12-28 09:00")
+    assert hours.next_opening(at("2026-11-23 10:15")) == at("2026-11-23 10:15")
+
+
+def test_weekly_lines_in_french():
+    lines = dict(parse_hours(HOURS).weekly_lines())
+    assert lines["lundi"] == "09 h–12 h 30, 13 h 30–17 h"
+    assert lines["dimanche"] == "fermé"
+
+
+def test_round_trip_through_json():
+    hours = parse_hours(HOURS)
+    assert parse_hours(hours.to_json()) == hours
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"weekly": [{"day": 7, "opens": "09:00", "closes": "12:00"}]}, "weekly[0].day"),
+        ({"weekly": [{"day": 0, "opens": "9h", "closes": "12:00"}]}, "weekly[0].opens"),
+        ({"weekly": [{"day": 0, "opens": "12:00", "closes": "09:00"}]}, "doit suivre"),
+        (
+            {
+                "weekly": [
+                    {"day": 0, "opens": "09:00", "closes": "12:00"},
+                    {"day": 0, "opens": "11:00", "closes": "13:00"},
+                ]
+            },
+            "se chevauchent",
+        ),
+        ({"exceptions": [{"start": "2026-12-26", "end": "2026-12-24"}]}, "précède"),
+        ({"exceptions": [{"start": "demain"}]}, "exceptions[0]"),
+    ],
+)
+def test_invalid_hours_name_the_faulty_part(raw, message):
+    with pytest.raises(HoursError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_hours(raw)
