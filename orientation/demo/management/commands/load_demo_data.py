@@ -140,7 +140,7 @@ class Command(ImportCommand):
             titles = [(masculine, feminine, True), *((m, f, False) for m, f in others)]
             for index, (male, female, is_main) in enumerate(titles):
                 appellations.add(
-                    f"DEMO-{code}-{index}",
+                    f"D{code}{index}",  # fits the OGR code field, never a real (numeric) code
                     {
                         "fiche_id": result.pk_by_key[code],
                         "label": male if male == female else f"{male} / {female}",
