@@ -135,7 +135,9 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("ORIENTATION_PLAIN_STATIC", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Not the manifest storage: it rewrites url() inside CSS files, which breaks
+            # the integrity (SRI) hashes the DSFR tags put on their stylesheets.
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
