@@ -60,7 +60,10 @@ def occupation_payload(request: HttpRequest, fiche: RomeFiche) -> dict[str, obje
             {"code": link.target.code, "title": link.target.title, "order": link.order}
             for link in fiche.mobility_links.all()
         ],
-        "skills": [group.__dict__ for group in skill_groups(fiche)],
+        "skills": [
+            {"kind": group.kind, "label": group.label, "core": group.core, "others": group.others}
+            for group in skill_groups(fiche)
+        ],
         "interest_centres": [centre.label for centre in fiche.interest_centres.all()],
         "sectors": [sector.label for sector in fiche.sectors.all()],
         "url": request.build_absolute_uri(fiche.get_absolute_url()),

@@ -228,6 +228,14 @@ def iter_xml_elements(path: Path, tag: str) -> Iterator[etree._Element]:
         raise InputError(path.name, f"XML mal formé : {error.msg}", line=line) from error
 
 
+def existing_folder(path: str | Path) -> Path:
+    """The folder an import reads, or an InputError saying it is not there."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(str(folder), "dossier introuvable")
+    return folder
+
+
 def first_existing(paths: Iterable[Path]) -> Path | None:
     for path in paths:
         if path.is_file():

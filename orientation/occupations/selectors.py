@@ -21,6 +21,10 @@ class SkillGroup:
     core: list[str]
     others: list[str]
 
+    @property
+    def count(self) -> int:
+        return len(self.core) + len(self.others)
+
 
 def skill_groups(fiche: RomeFiche) -> list[SkillGroup]:
     """The fiche's skills by kind, core ones first (uses the prefetched links)."""

@@ -49,6 +49,7 @@ def test_occupation_page_shows_what_a_reader_needs(client, nurse, django_assert_
     assert "Au chevet des patients, jour et nuit." in page
     assert 'href="/metiers/J1502/"' in page
     assert "Réaliser un pansement" in page
+    assert "Savoir-faire (1)" in page
     assert "Métier réglementé" in page
 
 

@@ -29,7 +29,7 @@ from orientation.directory.networks import NETWORKS
 from orientation.ingestion.base import ImportCommand, ImportContext, Upserter, rejecting
 from orientation.ingestion.errors import InputError, RecordRejected
 from orientation.ingestion.models import Source
-from orientation.ingestion.readers import CsvRow, read_csv
+from orientation.ingestion.readers import CsvRow, existing_folder, read_csv
 from orientation.territories.geo import is_in_france
 from orientation.territories.geocoding import Geocoder, GeocodeResult, Precision
 from orientation.territories.models import Region
@@ -103,9 +103,7 @@ class Command(ImportCommand):
     path_help = "dossier des fichiers de lieux (voir ../shared/data/lieux)"
 
     def run_import(self, context: ImportContext, path: str) -> None:
-        folder = Path(path)
-        if not folder.is_dir():
-            raise InputError(str(folder), "dossier introuvable")
+        folder = existing_folder(path)
         self.context = context
         self.geocoder = Geocoder()
         self.organisations: dict[str, OrganisationDraft] = {}

@@ -18,7 +18,7 @@ from typing import Any
 from orientation.ingestion.base import ImportCommand, ImportContext, Upserter, rejecting, replace_children
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import Source
-from orientation.ingestion.readers import CsvRow, read_csv
+from orientation.ingestion.readers import CsvRow, existing_folder, read_csv
 from orientation.occupations.labels import gendered_forms
 from orientation.occupations.models import (
     Appellation,
@@ -96,7 +96,7 @@ class Command(ImportCommand):
 
     def run_import(self, context: ImportContext, path: str) -> None:
         self.context = context
-        self.files = self._locate(Path(path))
+        self.files = self._locate(existing_folder(path))
         domaines = self._import_tree()
         interests = self._import_interest_centres()
         sectors = self._import_sectors()
@@ -111,8 +111,6 @@ class Command(ImportCommand):
     # -- files -------------------------------------------------------------------------
 
     def _locate(self, folder: Path) -> dict[str, Path]:
-        if not folder.is_dir():
-            raise InputError(str(folder), "dossier introuvable")
         found: dict[str, dict[str, Path]] = defaultdict(dict)
         for path in folder.glob("unix_*_utf8.csv"):
             match = FILE_NAME.match(path.name)

@@ -28,7 +28,7 @@ from typing import Any
 from orientation.ingestion.base import ImportCommand, ImportContext, Upserter
 from orientation.ingestion.errors import InputError, RecordProblem
 from orientation.ingestion.models import Source
-from orientation.ingestion.readers import iter_json_array, read_csv
+from orientation.ingestion.readers import existing_folder, iter_json_array, read_csv
 from orientation.territories.geo import is_in_france
 from orientation.territories.models import (
     Commune,
@@ -94,9 +94,7 @@ class Command(ImportCommand):
     path_help = "dossier des fichiers territoires (voir ../shared/data/territoires)"
 
     def run_import(self, context: ImportContext, path: str) -> None:
-        folder = Path(path)
-        if not folder.is_dir():
-            raise InputError(str(folder), "dossier introuvable")
+        folder = existing_folder(path)
         self.context = context
         self.folder = folder
         gathered = Gathered()
