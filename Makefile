@@ -46,6 +46,7 @@ test: install-dev quality
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quality: install-dev
+	mkdir -p var/db
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy orientation config
