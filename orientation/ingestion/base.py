@@ -166,34 +166,45 @@ class Upserter(Generic[M]):
     record (its links to other records): both go into the record's hash. A record
     whose hash is the one stored for it is left untouched. ``finish()`` writes what
     changed in batches and returns what happened.
+
+    ``key_field`` names the model's natural key (a code); with None, the record is
+    known only by its identifier in the source, kept in its provenance. With
+    ``preload=False`` (feeds of any size) nothing is loaded up front: each flush()
+    looks up the provenance of its own batch, so memory stays bounded by the batch.
     """
 
-    def __init__(self, context: ImportContext, model: type[M], key_field: str | None, *, label: str, version: int = 1):
-        """``key_field`` names the model's natural key (a code); with None, the record
-        is known only by its identifier in the source, kept in its provenance."""
+    def __init__(
+        self,
+        context: ImportContext,
+        model: type[M],
+        key_field: str | None,
+        *,
+        label: str,
+        version: int = 1,
+        preload: bool = True,
+    ):
+        if not preload and key_field is not None:
+            raise ValueError("preload=False identifies records by their source identifier only")
         self.context = context
         self.model = model
         self.key_field = key_field
         self.label = label
         self.version = version
+        self.preload = preload
         self.content_type = ContentType.objects.get_for_model(model)
-        self.provenance: dict[str, tuple[int, int, str]] = {
-            external_id: (prov_pk, object_id, digest)
-            for prov_pk, external_id, object_id, digest in RecordProvenance.objects.filter(
-                source=context.source, content_type=self.content_type
-            )
-            .values_list("pk", "external_id", "object_id", "content_hash")
-            .iterator(chunk_size=5000)
-        }
-        if key_field is not None:
-            self.existing: dict[str, int] = {
-                str(key): pk
-                for key, pk in model._default_manager.values_list(key_field, "pk").iterator(chunk_size=5000)
-            }
-        else:
-            alive = set(model._default_manager.values_list("pk", flat=True).iterator(chunk_size=5000))
-            self.existing = {key: known[1] for key, known in self.provenance.items() if known[1] in alive}
+        self.provenance: dict[str, tuple[int, int, str]] = {}
+        self.existing: dict[str, int] = {}
+        if preload:
+            self.provenance = self._provenance(RecordProvenance.objects.all())
+            if key_field is not None:
+                self.existing = {
+                    str(key): pk
+                    for key, pk in model._default_manager.values_list(key_field, "pk").iterator(chunk_size=5000)
+                }
+            else:
+                self.existing = self._alive(self.provenance)
         self.seen: set[str] = set()
+        self.pending: list[tuple[str, dict[str, Any], str, Any]] = []
         self.to_create: list[tuple[str, dict[str, Any], str, Any]] = []
         self.to_update: list[tuple[str, int, dict[str, Any], str, Any]] = []
         self.unchanged = 0
@@ -202,11 +213,37 @@ class Upserter(Generic[M]):
         self.changed: dict[str, Any] = {}
         self.update_fields: set[str] = set()
 
+    def _provenance(self, queryset: models.QuerySet[RecordProvenance]) -> dict[str, tuple[int, int, str]]:
+        return {
+            external_id: (prov_pk, object_id, digest)
+            for prov_pk, external_id, object_id, digest in queryset.filter(
+                source=self.context.source, content_type=self.content_type
+            )
+            .values_list("pk", "external_id", "object_id", "content_hash")
+            .iterator(chunk_size=5000)
+        }
+
+    def _alive(self, provenance: dict[str, tuple[int, int, str]]) -> dict[str, int]:
+        """key → pk for the provenance entries whose object still exists."""
+        ids = [known[1] for known in provenance.values()]
+        alive: set[int] = set()
+        for start in range(0, len(ids), 5000):
+            alive.update(
+                self.model._default_manager.filter(pk__in=ids[start : start + 5000]).values_list("pk", flat=True)
+            )
+        return {key: known[1] for key, known in provenance.items() if known[1] in alive}
+
     def add(self, key: str, values: dict[str, Any], extra: Any = None) -> None:
         if key in self.seen:
             raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field or "")
         self.seen.add(key)
         digest = content_hash([self.version, values, extra])
+        if self.preload:
+            self._classify(key, values, digest, extra)
+        else:
+            self.pending.append((key, values, digest, extra))
+
+    def _classify(self, key: str, values: dict[str, Any], digest: str, extra: Any) -> None:
         known = self.provenance.get(key)
         pk = self.existing.get(key)
         if known is not None and pk is not None and known[1] == pk and known[2] == digest:
@@ -225,9 +262,20 @@ class Upserter(Generic[M]):
         """Primary key of a record already written (call flush() after add())."""
         return self.existing.get(key)
 
-    def flush(self) -> None:
-        """Write the records added so far, so that their primary keys are known."""
-        changed = self.changed
+    def flush(self) -> dict[str, tuple[int, Any]]:
+        """Write the records added so far, so that their primary keys are known.
+
+        Returns the records of this flush that were created or updated:
+        key → (primary key, extra).
+        """
+        if self.pending:
+            keys = [key for key, *_rest in self.pending]
+            self.provenance = self._provenance(RecordProvenance.objects.filter(external_id__in=keys))
+            self.existing = self._alive(self.provenance)
+            for key, values, digest, extra in self.pending:
+                self._classify(key, values, digest, extra)
+            self.pending = []
+        batch_changed: dict[str, tuple[int, Any]] = {}
         new_provenance: list[RecordProvenance] = []
         changed_provenance: list[RecordProvenance] = []
 
@@ -239,18 +287,16 @@ class Upserter(Generic[M]):
             for (key, _values, digest, extra), obj in zip(batch, objects, strict=True):
                 assert obj.pk is not None
                 self.existing[key] = obj.pk
-                changed[key] = extra
+                batch_changed[key] = (obj.pk, extra)
                 self._remember(key, obj.pk, digest, new_provenance, changed_provenance)
 
         if self.to_update:
             fields = sorted(self.update_fields)
             for start in range(0, len(self.to_update), BATCH_SIZE):
-                batch_updates = self.to_update[start : start + BATCH_SIZE]
                 objects = []
-                for key, pk, values, digest, extra in batch_updates:
-                    obj = self.model(pk=pk, **self._identity(key), **values)
-                    objects.append(obj)
-                    changed[key] = extra
+                for key, pk, values, digest, extra in self.to_update[start : start + BATCH_SIZE]:
+                    objects.append(self.model(pk=pk, **self._identity(key), **values))
+                    batch_changed[key] = (pk, extra)
                     self._remember(key, pk, digest, new_provenance, changed_provenance)
                 self.model._default_manager.bulk_update(objects, fields)
 
@@ -263,15 +309,27 @@ class Upserter(Generic[M]):
         self.to_create = []
         self.to_update = []
         self.update_fields = set()
+        if self.preload:
+            self.changed.update({key: extra for key, (_pk, extra) in batch_changed.items()})
+        return batch_changed
 
     def finish(self) -> UpsertResult:
         self.flush()
-        absent = set(self.provenance) - self.seen
+        if self.preload:
+            absent = set(self.provenance) - self.seen
+            pk_by_key = {key: self.existing[key] for key in self.seen}
+        else:
+            known = RecordProvenance.objects.filter(source=self.context.source, content_type=self.content_type)
+            absent = {
+                key
+                for key in known.values_list("external_id", flat=True).iterator(chunk_size=5000)
+                if key not in self.seen
+            }
+            pk_by_key = {}
         counts = StepCounts(
             created=self.created_count, updated=self.updated_count, unchanged=self.unchanged, absent=len(absent)
         )
         self.context.record_step(self.label, counts)
-        pk_by_key = {key: self.existing[key] for key in self.seen}
         return UpsertResult(counts=counts, pk_by_key=pk_by_key, changed=self.changed, absent_keys=absent)
 
     def _remember(

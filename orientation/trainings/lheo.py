@@ -1,0 +1,418 @@
+"""Reading LHEO 2.2 and 2.3 ``<formation>`` elements into plain records.
+
+The rules checked are those of ``lheo.xsd`` that matter for a published offer: the
+required elements of a formation, an action and a session, the code lists (funders,
+levels, recruitment state, teaching modes, …), the lengths of texts and codes, and the
+dates (AAAAMMJJ, ``00000000`` for unknown, ``99999999`` for open-ended). A record that
+breaks one raises LheoError with the element path and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lxml import etree
+
+NAMESPACES = {
+    "http://www.lheo.org/2.2": "2.2",
+    "http://lheo.gouv.fr/2.3": "2.3",
+}
+
+# Code lists of lheo.xsd.
+FUNDERS = {str(code) for code in range(21)}
+LEVELS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "11", "12", "13", "14", "15", "16", "17", "18"}
+RECRUITMENT_STATES = {"1", "2", "3"}
+TEACHING_MODES = {"0", "1", "2"}
+BINARY = {"0", "1"}
+GENERAL_OBJECTIVES = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+PATHS = {"1", "2", "3", "4"}
+RECRUITMENT_PERIMETERS = {"0", "1", "2", "3", "4", "5", "6"}
+DATE = re.compile(r"^\d{4}[019]\d[01239]\d$")
+UNKNOWN_DATES = {"00000000", "99999999"}
+LONG_TEXT = 3000
+
+
+class LheoError(Exception):
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} : {reason}")
+
+
+@dataclass
+class Address:
+    lines: list[str] = field(default_factory=list)
+    postcode: str = ""
+    city: str = ""
+    insee_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class ProviderRecord:
+    siret: str
+    name: str
+    activity_number: str = ""
+    address: Address = field(default_factory=Address)
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"siret:{self.siret}" if self.siret else f"nom:{self.name.lower()}"
+
+
+@dataclass
+class SessionRecord:
+    number: str
+    start_date: date | None
+    end_date: date | None
+    registration_start: date | None
+    registration_end: date | None
+    recruitment: str
+
+
+@dataclass
+class ActionRecord:
+    number: str
+    provider: ProviderRecord | None
+    place_name: str
+    address: Address
+    rhythm: str
+    teaching_mode: str
+    entry_exit_mode: str
+    work_study_details: str
+    hours_total: int | None
+    hours_in_centre: int | None
+    hours_in_company: int | None
+    price: Decimal | None
+    price_details: str
+    funders: list[str]
+    publics: list[str]
+    entry_conditions: str
+    specific_conditions: str
+    recruitment: str
+    language: str
+    accessibility: str
+    url: str
+    sessions: list[SessionRecord]
+
+
+@dataclass
+class FormationRecord:
+    number: str
+    title: str
+    objective: str
+    expected_results: str
+    content: str
+    is_certifying: bool
+    rncp_codes: list[str]
+    certifinfo_codes: list[str]
+    formacode_codes: list[str]
+    nsf_codes: list[str]
+    rome_codes: list[str]
+    entry_level: str
+    exit_level: str
+    general_objective: str
+    path_kind: str
+    url: str
+    contact: dict[str, str]
+    provider: ProviderRecord
+    actions: list[ActionRecord]
+
+
+class _Reader:
+    """Helpers bound to one namespace, that build element paths for error messages."""
+
+    def __init__(self, namespace: str):
+        self.ns = namespace
+
+    def q(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}"
+
+    def children(self, element: etree._Element, name: str) -> list[etree._Element]:
+        return element.findall(self.q(name))
+
+    def child(self, element: etree._Element, name: str, path: str, *, required: bool = True) -> etree._Element | None:
+        found = element.find(self.q(name))
+        if found is None and required:
+            raise LheoError(f"{path}/{name}", "élément obligatoire absent")
+        return found
+
+    def text(
+        self,
+        element: etree._Element,
+        name: str,
+        path: str,
+        *,
+        required: bool = True,
+        max_length: int = LONG_TEXT,
+        min_length: int = 1,
+        codes: set[str] | None = None,
+    ) -> str:
+        found = self.child(element, name, path, required=required)
+        if found is None:
+            return ""
+        value = " ".join((found.text or "").split())
+        where = f"{path}/{name}"
+        if required and len(value) < min_length:
+            raise LheoError(where, "valeur vide" if not value else f"{min_length} caractères au moins attendus")
+        if len(value) > max_length:
+            raise LheoError(where, f"texte de {len(value):,} caractères, {max_length:,} au plus".replace(",", " "))
+        if codes is not None and value and value not in codes:
+            raise LheoError(where, f"code {value!r} absent de la liste LHEO ({', '.join(sorted(codes, key=_code_order))})")
+        return value
+
+    def texts(self, element: etree._Element, name: str, path: str, *, length: int | None = None) -> list[str]:
+        values = []
+        for found in self.children(element, name):
+            value = (found.text or "").strip()
+            if length is not None and len(value) != length:
+                raise LheoError(f"{path}/{name}", f"{length} caractères attendus, {value!r} trouvé")
+            if value:
+                values.append(value)
+        return values
+
+    def integer(self, element: etree._Element, name: str, path: str) -> int | None:
+        value = self.text(element, name, path, required=False, max_length=12)
+        if not value:
+            return None
+        if not value.isdigit():
+            raise LheoError(f"{path}/{name}", f"nombre entier attendu, {value!r} trouvé")
+        return int(value)
+
+    def date(self, element: etree._Element, name: str, path: str, *, required: bool = True) -> date | None:
+        value = self.text(element, name, path, required=required, max_length=8)
+        if not value or value in UNKNOWN_DATES:
+            return None
+        if not DATE.match(value):
+            raise LheoError(f"{path}/{name}", f"date AAAAMMJJ attendue, {value!r} trouvé")
+        try:
+            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            raise LheoError(f"{path}/{name}", f"date impossible : {value!r}") from None
+
+    def address(self, element: etree._Element | None, path: str) -> Address:
+        if element is None:
+            return Address()
+        address = Address(lines=self.texts(element, "ligne", path))
+        address.postcode = self.text(element, "codepostal", path, required=False, max_length=5)
+        if address.postcode and not re.match(r"^\d{5}$", address.postcode):
+            raise LheoError(f"{path}/codepostal", f"code postal à 5 chiffres attendu, {address.postcode!r} trouvé")
+        address.city = self.text(element, "ville", path, required=False, max_length=50)
+        address.insee_code = self.text(element, "code-INSEE-commune", path, required=False, max_length=5)
+        if address.insee_code and not re.match(r"^(\d{5}|2[AB]\d{3})$", address.insee_code):
+            raise LheoError(f"{path}/code-INSEE-commune", f"code INSEE invalide : {address.insee_code!r}")
+        geo = self.child(element, "geolocalisation", path, required=False)
+        if geo is not None:
+            try:
+                address.latitude = float(self.text(geo, "latitude", f"{path}/geolocalisation", max_length=30))
+                address.longitude = float(self.text(geo, "longitude", f"{path}/geolocalisation", max_length=30))
+            except ValueError:
+                raise LheoError(f"{path}/geolocalisation", "latitude et longitude doivent être des nombres") from None
+            if not (-90 <= address.latitude <= 90 and -180 <= address.longitude <= 180):
+                raise LheoError(f"{path}/geolocalisation", f"coordonnées impossibles : {address.latitude}, {address.longitude}")
+        return address
+
+    def coordinates(self, element: etree._Element | None, path: str) -> dict[str, Any]:
+        """Name, address, phone, e-mail and website of a ``coordonnees`` block."""
+        if element is None:
+            return {"address": Address(), "phone": "", "email": "", "website": "", "name": ""}
+        phones = [
+            self.text(phone, "numtel", f"{path}/{kind}", required=False, max_length=30)
+            for kind in ("telfixe", "portable")
+            for phone in self.children(element, kind)
+        ]
+        web = self.child(element, "web", path, required=False)
+        return {
+            "address": self.address(self.child(element, "adresse", path, required=False), f"{path}/adresse"),
+            "phone": next((phone for phone in phones if phone), ""),
+            "email": self.text(element, "courriel", path, required=False, max_length=160),
+            "website": self.text(web, "urlweb", f"{path}/web", required=False, max_length=400) if web is not None else "",
+            "name": self.text(element, "nom", path, required=False, max_length=250),
+        }
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (int(code), code) if code.isdigit() else (10**6, code)
+
+
+def detect_version(namespace: str) -> str | None:
+    return NAMESPACES.get(namespace)
+
+
+def parse_formation(element: etree._Element, namespace: str) -> FormationRecord:
+    r = _Reader(namespace)
+    number = (element.get("numero") or "").strip()
+    path = f"formation[@numero={number!r}]" if number else "formation"
+    if not number:
+        raise LheoError(path, "attribut « numero » absent")
+    domain = r.child(element, "domaine-formation", path)
+    assert domain is not None
+    domain_path = f"{path}/domaine-formation"
+    responsible = r.child(element, "organisme-formation-responsable", path)
+    assert responsible is not None
+    provider = _responsible(r, responsible, f"{path}/organisme-formation-responsable")
+    certifications = r.children(element, "certification")
+    url = r.child(element, "url-formation", path, required=False)
+    contacts = r.children(element, "contact-formation")
+    if not contacts:
+        raise LheoError(f"{path}/contact-formation", "élément obligatoire absent")
+    contact_block = r.child(contacts[0], "coordonnees", f"{path}/contact-formation", required=False)
+    contact = r.coordinates(contact_block, f"{path}/contact-formation/coordonnees")
+    actions = r.children(element, "action")
+    if not actions:
+        raise LheoError(f"{path}/action", "une action au moins est obligatoire")
+    return FormationRecord(
+        number=number,
+        title=r.text(element, "intitule-formation", path, max_length=255),
+        objective=r.text(element, "objectif-formation", path),
+        expected_results=r.text(element, "resultats-attendus", path),
+        content=r.text(element, "contenu-formation", path),
+        is_certifying=r.text(element, "certifiante", path, codes=BINARY) == "1",
+        rncp_codes=[code for c in certifications for code in r.texts(c, "code-RNCP", f"{path}/certification")],
+        certifinfo_codes=[code for c in certifications for code in r.texts(c, "code-CERTIFINFO", f"{path}/certification")],
+        formacode_codes=r.texts(domain, "code-FORMACODE", domain_path, length=5),
+        nsf_codes=r.texts(domain, "code-NSF", domain_path, length=3),
+        rome_codes=r.texts(domain, "code-ROME", domain_path, length=5),
+        entry_level=r.text(element, "code-niveau-entree", path, codes=LEVELS),
+        exit_level=r.text(element, "code-niveau-sortie", path, required=False, codes=LEVELS),
+        general_objective=r.text(element, "objectif-general-formation", path, required=False, codes=GENERAL_OBJECTIVES),
+        path_kind=r.text(element, "parcours-de-formation", path, codes=PATHS),
+        url=r.text(url, "urlweb", f"{path}/url-formation", max_length=400) if url is not None else "",
+        contact={key: value for key, value in contact.items() if isinstance(value, str) and value},
+        provider=provider,
+        actions=[_action(r, action, f"{path}/action[{index}]") for index, action in enumerate(actions, start=1)],
+    )
+
+
+def _responsible(r: _Reader, element: etree._Element, path: str) -> ProviderRecord:
+    siret_block = r.child(element, "SIRET-organisme-formation", path)
+    assert siret_block is not None
+    siret = r.text(siret_block, "SIRET", f"{path}/SIRET-organisme-formation", max_length=14)
+    if not re.match(r"^\d{14}$", siret):
+        raise LheoError(f"{path}/SIRET-organisme-formation/SIRET", f"SIRET à 14 chiffres attendu, {siret!r} trouvé")
+    coordinates_block = r.child(element, "coordonnees-organisme", path)
+    assert coordinates_block is not None
+    coordinates = r.coordinates(
+        r.child(coordinates_block, "coordonnees", f"{path}/coordonnees-organisme"), f"{path}/coordonnees-organisme"
+    )
+    return ProviderRecord(
+        siret=siret,
+        name=r.text(element, "raison-sociale", path, max_length=250),
+        activity_number=r.text(element, "numero-activite", path, max_length=11),
+        address=coordinates["address"],
+        phone=coordinates["phone"],
+        email=coordinates["email"],
+        website=coordinates["website"],
+    )
+
+
+def _action(r: _Reader, element: etree._Element, path: str) -> ActionRecord:
+    number = (element.get("numero") or "").strip()
+    if not number:
+        raise LheoError(path, "attribut « numero » absent")
+    path = f"{path}[@numero={number!r}]"
+    publics = r.texts(element, "code-public-vise", path, length=5)
+    if not publics:
+        raise LheoError(f"{path}/code-public-vise", "élément obligatoire absent")
+    places = r.children(element, "lieu-de-formation")
+    place_name, address = "", Address()
+    if places:
+        block = r.child(places[0], "coordonnees", f"{path}/lieu-de-formation")
+        place = r.coordinates(block, f"{path}/lieu-de-formation/coordonnees")
+        place_name, address = place["name"], place["address"]
+    trainer = r.child(element, "organisme-formateur", path, required=False)
+    provider = None
+    if trainer is not None:
+        siret_block = r.child(trainer, "SIRET-formateur", f"{path}/organisme-formateur")
+        assert siret_block is not None
+        siret = r.text(siret_block, "SIRET", f"{path}/organisme-formateur/SIRET-formateur", max_length=14)
+        if not re.match(r"^\d{14}$", siret):
+            raise LheoError(f"{path}/organisme-formateur/SIRET-formateur/SIRET", f"SIRET invalide : {siret!r}")
+        provider = ProviderRecord(
+            siret=siret, name=r.text(trainer, "raison-sociale-formateur", f"{path}/organisme-formateur", max_length=250)
+        )
+    funders = [
+        r.text(funder, "code-financeur", f"{path}/organisme-financeur", codes=FUNDERS)
+        for funder in r.children(element, "organisme-financeur")
+    ]
+    price_text = r.text(element, "prix-total-TTC", path, required=False, max_length=10)
+    try:
+        price = Decimal(price_text.replace(",", ".")) if price_text else None
+    except InvalidOperation:
+        raise LheoError(f"{path}/prix-total-TTC", f"montant attendu, {price_text!r} trouvé") from None
+    if price is not None and price < 0:
+        raise LheoError(f"{path}/prix-total-TTC", "montant négatif")
+    r.text(element, "niveau-entree-obligatoire", path, codes=BINARY)
+    r.text(element, "prise-en-charge-frais-possible", path, codes=BINARY)
+    r.text(element, "code-perimetre-recrutement", path, required=False, codes=RECRUITMENT_PERIMETERS)
+    sessions = r.children(element, "session")
+    if not sessions:
+        raise LheoError(f"{path}/session", "une session au moins est obligatoire")
+    url = r.child(element, "url-action", path, required=False)
+    work_study = r.text(element, "modalites-alternance", path)
+    return ActionRecord(
+        number=number,
+        provider=provider,
+        place_name=place_name,
+        address=address,
+        rhythm=r.text(element, "rythme-formation", path),
+        teaching_mode=r.text(element, "modalites-enseignement", path, codes=TEACHING_MODES),
+        entry_exit_mode=r.text(element, "modalites-entrees-sorties", path, codes=BINARY),
+        work_study_details="" if work_study == "-" else work_study,
+        hours_total=r.integer(element, "nombre-heures-total", path),
+        hours_in_centre=r.integer(element, "nombre-heures-centre", path),
+        hours_in_company=r.integer(element, "nombre-heures-entreprise", path),
+        price=price,
+        price_details=r.text(element, "detail-conditions-prise-en-charge", path, required=False),
+        funders=sorted(set(funders), key=_code_order),
+        publics=publics,
+        entry_conditions=r.text(element, "info-public-vise", path, required=False),
+        specific_conditions=_dash(r.text(element, "conditions-specifiques", path)),
+        recruitment=r.text(element, "modalites-recrutement", path, required=False),
+        language=",".join(r.texts(element, "langue-formation", path, length=2)),
+        accessibility=r.text(element, "acces-handicapes", path, required=False),
+        url=r.text(url, "urlweb", f"{path}/url-action", max_length=400) if url is not None else "",
+        sessions=[_session(r, session, f"{path}/session[{index}]") for index, session in enumerate(sessions, start=1)],
+    )
+
+
+def _session(r: _Reader, element: etree._Element, path: str) -> SessionRecord:
+    number = (element.get("numero") or "").strip()
+    if not number:
+        raise LheoError(path, "attribut « numero » absent")
+    path = f"{path}[@numero={number!r}]"
+    period = r.child(element, "periode", path)
+    assert period is not None
+    start = r.date(period, "debut", f"{path}/periode")
+    end = r.date(period, "fin", f"{path}/periode")
+    if start and end and end < start:
+        raise LheoError(f"{path}/periode", f"la fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y})")
+    r.child(element, "adresse-inscription", path)
+    registration = r.child(element, "periode-inscription", path, required=False)
+    registration_start = registration_end = None
+    if registration is not None:
+        inner = r.child(registration, "periode", f"{path}/periode-inscription")
+        assert inner is not None
+        registration_start = r.date(inner, "debut", f"{path}/periode-inscription/periode")
+        registration_end = r.date(inner, "fin", f"{path}/periode-inscription/periode")
+    return SessionRecord(
+        number=number,
+        start_date=start,
+        end_date=end,
+        registration_start=registration_start,
+        registration_end=registration_end,
+        recruitment=r.text(element, "etat-recrutement", path, required=False, codes=RECRUITMENT_STATES) or "1",
+    )
+
+
+def _dash(text: str) -> str:
+    """LHEO writes "-" for "nothing to say"."""
+    return "" if text == "-" else text
