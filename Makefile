@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run test install install-dev quality lock bench-import-reference dev clean
+.PHONY: run test install install-dev quality lock bench-import-reference bench-import dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -61,6 +61,10 @@ lock: $(BIN)/python
 ## make bench-import-reference: time and peak memory of each reference import step
 bench-import-reference: install
 	$(BIN)/python -m bench.import_reference $(OPEN_DATA)
+
+## make bench-import: the LHEO import at national scale (230,000 generated actions)
+bench-import: install
+	$(BIN)/python -m bench.import_lheo $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
 
 clean:
 	rm -rf var/static var/bench

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from ninja import Schema
 
 
@@ -45,6 +48,57 @@ class SkillGroupOut(Schema):
     label: str
     core: list[str]
     others: list[str]
+
+
+class ProviderOut(Schema):
+    name: str
+    siret: str
+    city: str
+    phone: str
+    email: str
+    website: str
+
+
+class SessionOut(Schema):
+    number: str
+    start_date: date | None
+    end_date: date | None
+    recruitment: str
+
+
+class TrainingOut(Schema):
+    id: int
+    number: str
+    title: str
+    objective: str
+    content: str
+    is_certifying: bool
+    rncp_codes: list[str]
+    certifinfo_codes: list[str]
+    formacode_codes: list[str]
+    nsf_codes: list[str]
+    rome_codes: list[str]
+    occupations: list[FicheRefOut]
+    entry_level: str
+    exit_level: str
+    provider: ProviderOut
+    trainer: ProviderOut | None
+    place_name: str
+    address: str
+    postcode: str
+    city: str
+    commune_code: str | None
+    latitude: float | None
+    longitude: float | None
+    rhythm: str
+    is_work_study: bool
+    hours_total: int | None
+    price: Decimal | None
+    funders: list[str]
+    publics: list[str]
+    entry_conditions: str
+    sessions: list[SessionOut]
+    url: str
 
 
 class OccupationOut(Schema):

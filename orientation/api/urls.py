@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from orientation.api.errors import install_error_handlers
-from orientation.api.views import occupations
+from orientation.api.views import occupations, trainings
 
 api = NinjaAPI(
     title="Orientation pour tous",
@@ -11,3 +11,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/occupations", occupations)
+api.add_router("/trainings", trainings)

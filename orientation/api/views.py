@@ -6,11 +6,14 @@ from django.http import HttpRequest
 from ninja import Router
 
 from orientation.api.errors import NotFound
-from orientation.api.schemas import ErrorOut, OccupationOut
+from orientation.api.schemas import ErrorOut, OccupationOut, TrainingOut
 from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
+from orientation.trainings.models import Provider
+from orientation.trainings.selectors import training_detail
 
 occupations = Router(tags=["Métiers"])
+trainings = Router(tags=["Formations"])
 
 
 @occupations.get(
@@ -25,6 +28,61 @@ def get_occupation(request: HttpRequest, code: str) -> dict[str, object]:
     if fiche is None:
         raise NotFound(f"Aucune fiche ROME pour le code {code!r}.")
     return occupation_payload(request, fiche)
+
+
+@trainings.get(
+    "/{action_id}",
+    response={200: TrainingOut, 404: ErrorOut},
+    summary="Une action de formation",
+    description="L’action (lieu, rythme, durée, prix, financeurs, publics), sa formation (intitulé, objectif, "
+    "contenu, certification, codes Formacode, NSF et ROME), ses organismes et ses sessions ouvertes.",
+)
+def get_training(request: HttpRequest, action_id: int) -> dict[str, object]:
+    action = training_detail(action_id)
+    if action is None:
+        raise NotFound(f"Aucune action de formation ouverte n° {action_id}.")
+    formation = action.formation
+
+    def provider(item: Provider | None) -> dict[str, str] | None:
+        if item is None:
+            return None
+        fields = ("name", "siret", "city", "phone", "email", "website")
+        return {name: getattr(item, name) for name in fields}
+
+    return {
+        "id": action.pk,
+        "number": action.number,
+        "title": formation.title,
+        "objective": formation.objective,
+        "content": formation.content,
+        "is_certifying": formation.is_certifying,
+        "rncp_codes": formation.rncp_codes,
+        "certifinfo_codes": formation.certifinfo_codes,
+        "formacode_codes": formation.formacode_codes,
+        "nsf_codes": formation.nsf_codes,
+        "rome_codes": formation.rome_codes,
+        "occupations": [{"code": fiche.code, "title": fiche.title} for fiche in formation.rome_fiches.all()],
+        "entry_level": formation.entry_level,
+        "exit_level": formation.exit_level,
+        "provider": provider(formation.provider),
+        "trainer": provider(action.provider),
+        "place_name": action.place_name,
+        "address": action.address,
+        "postcode": action.postcode,
+        "city": action.city,
+        "commune_code": action.commune.code if action.commune else None,
+        "latitude": action.latitude,
+        "longitude": action.longitude,
+        "rhythm": action.rhythm,
+        "is_work_study": action.is_work_study,
+        "hours_total": action.hours_total,
+        "price": action.price,
+        "funders": action.funders,
+        "publics": action.publics,
+        "entry_conditions": action.entry_conditions,
+        "sessions": list(action.sessions.all()),
+        "url": action.url or formation.url,
+    }
 
 
 def occupation_payload(request: HttpRequest, fiche: RomeFiche) -> dict[str, object]:

@@ -233,11 +233,16 @@ class Upserter(Generic[M]):
             )
         return {key: known[1] for key, known in provenance.items() if known[1] in alive}
 
-    def add(self, key: str, values: dict[str, Any], extra: Any = None) -> None:
+    def add(self, key: str, values: dict[str, Any], extra: Any = None, *, digest: str | None = None) -> None:
+        """Buffer one record. ``digest`` replaces the hash of values and extra when the
+        caller has a cheaper exact fingerprint of the record (its canonical bytes)."""
         if key in self.seen:
             raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field or "")
         self.seen.add(key)
-        digest = content_hash([self.version, values, extra])
+        if digest is None:
+            digest = content_hash([self.version, values, extra])
+        else:
+            digest = hashlib.sha256(f"{self.version}:{digest}".encode()).hexdigest()
         if self.preload:
             self._classify(key, values, digest, extra)
         else:
@@ -385,6 +390,8 @@ class ImportCommand(BaseCommand):
     path_help: ClassVar[str] = "fichier ou dossier à importer"
     #: False for a command whose input ships with the code (the demo data)
     path_required: ClassVar[bool] = True
+    #: what happens to records of earlier runs that the file no longer holds
+    absent_label: ClassVar[str] = "absents du fichier (conservés)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         if self.path_required:
@@ -492,7 +499,7 @@ class ImportCommand(BaseCommand):
         )
         prefix = "ESSAI À BLANC, rien n’a été enregistré" if run.status == ImportRun.Status.DRY_RUN else "Terminé"
         nothing = " Aucun changement." if counts.created == 0 and counts.updated == 0 else ""
-        absent = f", {counts.absent} absents du fichier (conservés)" if counts.absent else ""
+        absent = f", {counts.absent} {self.absent_label}" if counts.absent else ""
         return (
             f"{prefix} en {elapsed:.1f} s : {counts.created} créés, {counts.updated} mis à jour, "
             f"{counts.unchanged} inchangés{absent}, {context.reject_count} rejetés.{nothing}"

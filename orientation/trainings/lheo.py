@@ -164,9 +164,11 @@ class _Reader:
         if required and len(value) < min_length:
             raise LheoError(where, "valeur vide" if not value else f"{min_length} caractères au moins attendus")
         if len(value) > max_length:
-            raise LheoError(where, f"texte de {len(value):,} caractères, {max_length:,} au plus".replace(",", " "))
+            raise LheoError(where, f"texte de {_thousands(len(value))} caractères, {_thousands(max_length)} au plus")
         if codes is not None and value and value not in codes:
-            raise LheoError(where, f"code {value!r} absent de la liste LHEO ({', '.join(sorted(codes, key=_code_order))})")
+            raise LheoError(
+                where, f"code {value!r} absent de la liste LHEO ({', '.join(sorted(codes, key=_code_order))})"
+            )
         return value
 
     def texts(self, element: etree._Element, name: str, path: str, *, length: int | None = None) -> list[str]:
@@ -217,7 +219,9 @@ class _Reader:
             except ValueError:
                 raise LheoError(f"{path}/geolocalisation", "latitude et longitude doivent être des nombres") from None
             if not (-90 <= address.latitude <= 90 and -180 <= address.longitude <= 180):
-                raise LheoError(f"{path}/geolocalisation", f"coordonnées impossibles : {address.latitude}, {address.longitude}")
+                raise LheoError(
+                    f"{path}/geolocalisation", f"coordonnées impossibles : {address.latitude}, {address.longitude}"
+                )
         return address
 
     def coordinates(self, element: etree._Element | None, path: str) -> dict[str, Any]:
@@ -234,9 +238,15 @@ class _Reader:
             "address": self.address(self.child(element, "adresse", path, required=False), f"{path}/adresse"),
             "phone": next((phone for phone in phones if phone), ""),
             "email": self.text(element, "courriel", path, required=False, max_length=160),
-            "website": self.text(web, "urlweb", f"{path}/web", required=False, max_length=400) if web is not None else "",
+            "website": self.text(web, "urlweb", f"{path}/web", required=False, max_length=400)
+            if web is not None
+            else "",
             "name": self.text(element, "nom", path, required=False, max_length=250),
         }
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 def _code_order(code: str) -> tuple[int, str]:
@@ -277,7 +287,9 @@ def parse_formation(element: etree._Element, namespace: str) -> FormationRecord:
         content=r.text(element, "contenu-formation", path),
         is_certifying=r.text(element, "certifiante", path, codes=BINARY) == "1",
         rncp_codes=[code for c in certifications for code in r.texts(c, "code-RNCP", f"{path}/certification")],
-        certifinfo_codes=[code for c in certifications for code in r.texts(c, "code-CERTIFINFO", f"{path}/certification")],
+        certifinfo_codes=[
+            code for c in certifications for code in r.texts(c, "code-CERTIFINFO", f"{path}/certification")
+        ],
         formacode_codes=r.texts(domain, "code-FORMACODE", domain_path, length=5),
         nsf_codes=r.texts(domain, "code-NSF", domain_path, length=3),
         rome_codes=r.texts(domain, "code-ROME", domain_path, length=5),
