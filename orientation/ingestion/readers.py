@@ -205,6 +205,16 @@ def hardened_xml_parser_options() -> dict[str, Any]:
     return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
 
+def release(element: etree._Element) -> None:
+    """Free an element read by iterparse, and the siblings read before it, so that
+    memory stays flat however long the file."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
 def iter_xml_elements(path: Path, tag: str) -> Iterator[etree._Element]:
     """Yield each complete `tag` element of an XML file, freeing it afterwards.
 
@@ -218,11 +228,7 @@ def iter_xml_elements(path: Path, tag: str) -> Iterator[etree._Element]:
     try:
         for _event, element in context:
             yield element
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+            release(element)
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
         raise InputError(path.name, f"XML mal formé : {error.msg}", line=line) from error

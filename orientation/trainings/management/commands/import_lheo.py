@@ -29,7 +29,7 @@ from lxml import etree
 from orientation.ingestion.base import BATCH_SIZE, ImportCommand, ImportContext, Upserter
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import ImportRun, RecordProvenance, Source
-from orientation.ingestion.readers import hardened_xml_parser_options
+from orientation.ingestion.readers import hardened_xml_parser_options, release
 from orientation.occupations.models import RomeFiche
 from orientation.territories.geo import is_in_france
 from orientation.territories.geocoding import Geocoder
@@ -121,11 +121,7 @@ class Command(ImportCommand):
                     continue
                 if element.tag == f"{{{namespace}}}formation":
                     yield element.sourceline, element, namespace
-                    element.clear(keep_tail=False)
-                    parent = element.getparent()
-                    if parent is not None:
-                        while element.getprevious() is not None:
-                            del parent[0]
+                    release(element)
         except etree.XMLSyntaxError as error:
             raise InputError(path.name, f"XML mal formé : {error.msg}", line=error.lineno or None) from error
 
