@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 
+from orientation.ingestion.bulk import insert_rows, update_rows
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
 
@@ -211,7 +212,6 @@ class Upserter(Generic[M]):
         self.created_count = 0
         self.updated_count = 0
         self.changed: dict[str, Any] = {}
-        self.update_fields: set[str] = set()
 
     def _provenance(self, queryset: models.QuerySet[RecordProvenance]) -> dict[str, tuple[int, int, str]]:
         return {
@@ -239,14 +239,33 @@ class Upserter(Generic[M]):
         if key in self.seen:
             raise RecordRejected(f"identifiant {key!r} en double dans le fichier", field=self.key_field or "")
         self.seen.add(key)
-        if digest is None:
-            digest = content_hash([self.version, values, extra])
-        else:
-            digest = hashlib.sha256(f"{self.version}:{digest}".encode()).hexdigest()
+        digest = content_hash([self.version, values, extra]) if digest is None else self._fingerprint(digest)
         if self.preload:
             self._classify(key, values, digest, extra)
         else:
             self.pending.append((key, values, digest, extra))
+
+    def _fingerprint(self, digest: str) -> str:
+        return hashlib.sha256(f"{self.version}:{digest}".encode()).hexdigest()
+
+    def skip_unchanged(self, candidates: list[tuple[str, str]]) -> set[str]:
+        """Count as unchanged, before they are even parsed, the records whose stored
+        fingerprint is the given one (key, digest as passed to add()); return their keys.
+
+        A feed can then parse and validate only what is new or changed: a record whose
+        fingerprint is stored was valid when it was accepted.
+        """
+        digests = {key: self._fingerprint(digest) for key, digest in candidates}
+        provenance = self._provenance(RecordProvenance.objects.filter(external_id__in=list(digests)))
+        alive = self._alive(provenance)
+        unchanged = {
+            key
+            for key, (_prov_pk, _object_id, stored) in provenance.items()
+            if stored == digests[key] and key in alive and key not in self.seen
+        }
+        self.seen.update(unchanged)
+        self.unchanged += len(unchanged)
+        return unchanged
 
     def _classify(self, key: str, values: dict[str, Any], digest: str, extra: Any) -> None:
         known = self.provenance.get(key)
@@ -258,7 +277,6 @@ class Upserter(Generic[M]):
             self.to_create.append((key, values, digest, extra))
         else:
             self.to_update.append((key, pk, values, digest, extra))
-            self.update_fields.update(values)
 
     def _identity(self, key: str) -> dict[str, str]:
         return {self.key_field: key} if self.key_field else {}
@@ -281,39 +299,31 @@ class Upserter(Generic[M]):
                 self._classify(key, values, digest, extra)
             self.pending = []
         batch_changed: dict[str, tuple[int, Any]] = {}
-        new_provenance: list[RecordProvenance] = []
-        changed_provenance: list[RecordProvenance] = []
+        new_provenance: list[dict[str, Any]] = []
+        changed_provenance: list[tuple[int, dict[str, Any]]] = []
 
-        for start in range(0, len(self.to_create), BATCH_SIZE):
-            batch = self.to_create[start : start + BATCH_SIZE]
-            objects = self.model._default_manager.bulk_create(
-                [self.model(**self._identity(key), **values) for key, values, _digest, _extra in batch]
-            )
-            for (key, _values, digest, extra), obj in zip(batch, objects, strict=True):
-                assert obj.pk is not None
-                self.existing[key] = obj.pk
-                batch_changed[key] = (obj.pk, extra)
-                self._remember(key, obj.pk, digest, new_provenance, changed_provenance)
+        ids = insert_rows(self.model, [{**self._identity(key), **values} for key, values, _d, _e in self.to_create])
+        for (key, _values, digest, extra), pk in zip(self.to_create, ids, strict=True):
+            self.existing[key] = pk
+            batch_changed[key] = (pk, extra)
+            self._remember(key, pk, digest, new_provenance, changed_provenance)
 
-        if self.to_update:
-            fields = sorted(self.update_fields)
-            for start in range(0, len(self.to_update), BATCH_SIZE):
-                objects = []
-                for key, pk, values, digest, extra in self.to_update[start : start + BATCH_SIZE]:
-                    objects.append(self.model(pk=pk, **self._identity(key), **values))
-                    batch_changed[key] = (pk, extra)
-                    self._remember(key, pk, digest, new_provenance, changed_provenance)
-                self.model._default_manager.bulk_update(objects, fields)
+        # Rows of one model normally all carry the same columns; group them if not.
+        by_columns: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+        for key, pk, values, digest, extra in self.to_update:
+            row = {**self._identity(key), **values}
+            by_columns.setdefault(tuple(sorted(row)), []).append((pk, row))
+            batch_changed[key] = (pk, extra)
+            self._remember(key, pk, digest, new_provenance, changed_provenance)
+        for rows in by_columns.values():
+            update_rows(self.model, rows)
 
-        RecordProvenance.objects.bulk_create(new_provenance, batch_size=BATCH_SIZE)
-        RecordProvenance.objects.bulk_update(
-            changed_provenance, ["object_id", "content_hash", "last_changed_run"], batch_size=BATCH_SIZE
-        )
+        insert_rows(RecordProvenance, new_provenance)
+        update_rows(RecordProvenance, changed_provenance)
         self.created_count += len(self.to_create)
         self.updated_count += len(self.to_update)
         self.to_create = []
         self.to_update = []
-        self.update_fields = set()
         if self.preload:
             self.changed.update({key: extra for key, (_pk, extra) in batch_changed.items()})
         return batch_changed
@@ -342,26 +352,26 @@ class Upserter(Generic[M]):
         key: str,
         pk: int,
         digest: str,
-        new_provenance: list[RecordProvenance],
-        changed_provenance: list[RecordProvenance],
+        new_provenance: list[dict[str, Any]],
+        changed_provenance: list[tuple[int, dict[str, Any]]],
     ) -> None:
         known = self.provenance.get(key)
         run = self.context.run
         if known is None:
             new_provenance.append(
-                RecordProvenance(
-                    source=self.context.source,
-                    content_type=self.content_type,
-                    object_id=pk,
-                    external_id=key,
-                    content_hash=digest,
-                    first_run=run,
-                    last_changed_run=run,
-                )
+                {
+                    "source_id": self.context.source.pk,
+                    "content_type_id": self.content_type.pk,
+                    "object_id": pk,
+                    "external_id": key,
+                    "content_hash": digest,
+                    "first_run_id": run.pk,
+                    "last_changed_run_id": run.pk,
+                }
             )
         else:
             changed_provenance.append(
-                RecordProvenance(pk=known[0], object_id=pk, content_hash=digest, last_changed_run=run)
+                (known[0], {"object_id": pk, "content_hash": digest, "last_changed_run_id": run.pk})
             )
 
 

@@ -132,18 +132,36 @@ class _Reader:
 
     def __init__(self, namespace: str):
         self.ns = namespace
+        self.prefix = f"{{{namespace}}}"
+        # Children of each element read, by local name: one pass over an element's
+        # children instead of a search for each of the thirty names an action has.
+        self.indexes: dict[etree._Element, dict[str, list[etree._Element]]] = {}
 
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
 
+    def _index(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        index = self.indexes.get(element)
+        if index is None:
+            index = {}
+            size = len(self.prefix)
+            for item in element:
+                tag = item.tag
+                if isinstance(tag, str) and tag.startswith(self.prefix):
+                    index.setdefault(tag[size:], []).append(item)
+            self.indexes[element] = index
+        return index
+
     def children(self, element: etree._Element, name: str) -> list[etree._Element]:
-        return element.findall(self.q(name))
+        return self._index(element).get(name, [])
 
     def child(self, element: etree._Element, name: str, path: str, *, required: bool = True) -> etree._Element | None:
-        found = element.find(self.q(name))
-        if found is None and required:
-            raise LheoError(f"{path}/{name}", "élément obligatoire absent")
-        return found
+        found = self._index(element).get(name)
+        if not found:
+            if required:
+                raise LheoError(f"{path}/{name}", "élément obligatoire absent")
+            return None
+        return found[0]
 
     def text(
         self,

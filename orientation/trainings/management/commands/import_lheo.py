@@ -147,7 +147,8 @@ class Command(ImportCommand):
         self.formations = Upserter(context, Formation, None, label="formations", preload=False)
         self.actions = Upserter(context, Action, None, label="actions", preload=False)
         self.sessions = Upserter(context, Session, None, label="sessions", preload=False)
-        batch: list[tuple[FormationRecord, str]] = []
+        self.parser = etree.XMLParser(**hardened_xml_parser_options())
+        pending: list[tuple[int | None, str, bytes, str]] = []
         progress = context.progress("formations")
         with self._local_file(path) as file:
             self.file_label = path if path.startswith("https://") else file.name
@@ -155,25 +156,15 @@ class Command(ImportCommand):
                 assert element is not None
                 context.record_count += 1
                 progress.advance()
-                try:
-                    record = parse_formation(element, namespace)
-                    # The record's fingerprint: its XML as read (the same bytes give the same
-                    # tree and the same serialisation; canonical forms fail on entities).
-                    batch.append((record, hashlib.sha256(etree.tostring(element)).hexdigest()))
-                except LheoError as error:
-                    context.reject(
-                        RecordProblem(
-                            file=self.file_label,
-                            line=line,
-                            record=element.get("numero") or "",
-                            field=error.path,
-                            reason=error.reason,
-                        )
-                    )
-                if len(batch) >= BATCH_SIZE:
-                    self._write(batch)
-                    batch = []
-            self._write(batch)
+                # The record's fingerprint: its XML as read. The same bytes give the same
+                # tree and the same serialisation (canonical forms fail on entities).
+                raw = etree.tostring(element)
+                pending.append((line, element.get("numero") or "", raw, hashlib.sha256(raw).hexdigest()))
+                if len(pending) >= BATCH_SIZE:
+                    self._process(pending, namespace)
+                    pending = []
+            if pending:
+                self._process(pending, namespace)
         progress.finish()
         if context.record_count == 0:
             raise InputError(Path(path).name, "aucune <formation> dans ce document")
@@ -189,6 +180,28 @@ class Command(ImportCommand):
             closed = self._close_absent(result.absent_keys)
             context.counts.absent = closed
             context.note(f"{closed} formation(s) absente(s) du flux fermée(s)")
+
+    def _process(self, pending: list[tuple[int | None, str, bytes, str]], namespace: str) -> None:
+        """Parse and write the formations of a batch that are new or changed."""
+        unchanged = self.formations.skip_unchanged([(number, digest) for _line, number, _raw, digest in pending])
+        batch: list[tuple[FormationRecord, str]] = []
+        for line, number, raw, digest in pending:
+            if number in unchanged:
+                continue
+            try:
+                element = etree.fromstring(raw, self.parser)
+            except etree.XMLSyntaxError as error:
+                # An entity the document declared in its DOCTYPE is never expanded.
+                reason = f"contenu XML refusé : {error.msg}"
+                self.context.reject(RecordProblem(file=self.file_label, line=line, record=number, reason=reason))
+                continue
+            try:
+                batch.append((parse_formation(element, namespace), digest))
+            except LheoError as error:
+                self.context.reject(
+                    RecordProblem(file=self.file_label, line=line, record=number, field=error.path, reason=error.reason)
+                )
+        self._write(batch)
 
     def _write(self, fingerprinted: list[tuple[FormationRecord, str]]) -> None:
         if not fingerprinted:
@@ -209,10 +222,7 @@ class Command(ImportCommand):
                     self.provider_pks[provider.key] = pk
         for record in batch:
             try:
-                # Values hold the provider's primary key: a new provider row for the
-                # same SIRET must count as a change too.
-                digest = f"{digests[record.number]}:{self.provider_pks[record.provider.key]}"
-                self.formations.add(record.number, self._formation_values(record), digest=digest)
+                self.formations.add(record.number, self._formation_values(record), digest=digests[record.number])
             except RecordRejected as rejected:  # the same numero twice in the file
                 self.context.reject(
                     RecordProblem(file=self.file_label, record=record.number, field="formation", reason=rejected.reason)
