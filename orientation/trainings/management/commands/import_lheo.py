@@ -148,6 +148,11 @@ class Command(ImportCommand):
         self.actions = Upserter(context, Action, None, label="actions", preload=False)
         self.sessions = Upserter(context, Session, None, label="sessions", preload=False)
         self.parser = etree.XMLParser(**hardened_xml_parser_options())
+        self.parsed: list[tuple[FormationRecord, str]] = []
+        # A source's first feed has nothing to compare with: every formation is parsed.
+        self.first_load = not RecordProvenance.objects.filter(
+            source=context.source, content_type__app_label="trainings", content_type__model="formation"
+        ).exists()
         pending: list[tuple[int | None, str, bytes, str]] = []
         progress = context.progress("formations")
         with self._local_file(path) as file:
@@ -159,7 +164,13 @@ class Command(ImportCommand):
                 # The record's fingerprint: its XML as read. The same bytes give the same
                 # tree and the same serialisation (canonical forms fail on entities).
                 raw = etree.tostring(element)
-                pending.append((line, element.get("numero") or "", raw, hashlib.sha256(raw).hexdigest()))
+                digest = hashlib.sha256(raw).hexdigest()
+                if self.first_load:
+                    # Nothing to compare with: parse now rather than from the bytes later.
+                    pending.append((line, element.get("numero") or "", b"", digest))
+                    self._parse(element, namespace, line, digest)
+                else:
+                    pending.append((line, element.get("numero") or "", raw, digest))
                 if len(pending) >= BATCH_SIZE:
                     self._process(pending, namespace)
                     pending = []
@@ -183,25 +194,35 @@ class Command(ImportCommand):
 
     def _process(self, pending: list[tuple[int | None, str, bytes, str]], namespace: str) -> None:
         """Parse and write the formations of a batch that are new or changed."""
-        unchanged = self.formations.skip_unchanged([(number, digest) for _line, number, _raw, digest in pending])
-        batch: list[tuple[FormationRecord, str]] = []
-        for line, number, raw, digest in pending:
-            if number in unchanged:
-                continue
-            try:
-                element = etree.fromstring(raw, self.parser)
-            except etree.XMLSyntaxError as error:
-                # An entity the document declared in its DOCTYPE is never expanded.
-                reason = f"contenu XML refusé : {error.msg}"
-                self.context.reject(RecordProblem(file=self.file_label, line=line, record=number, reason=reason))
-                continue
-            try:
-                batch.append((parse_formation(element, namespace), digest))
-            except LheoError as error:
-                self.context.reject(
-                    RecordProblem(file=self.file_label, line=line, record=number, field=error.path, reason=error.reason)
+        if not self.first_load:
+            unchanged = self.formations.skip_unchanged([(number, digest) for _line, number, _raw, digest in pending])
+            for line, number, raw, digest in pending:
+                if number in unchanged:
+                    continue
+                try:
+                    element = etree.fromstring(raw, self.parser)
+                except etree.XMLSyntaxError as error:
+                    # An entity the document declared in its DOCTYPE is never expanded.
+                    reason = f"contenu XML refusé : {error.msg}"
+                    self.context.reject(RecordProblem(file=self.file_label, line=line, record=number, reason=reason))
+                    continue
+                self._parse(element, namespace, line, digest)
+        self._write(self.parsed)
+        self.parsed = []
+
+    def _parse(self, element: etree._Element, namespace: str, line: int | None, digest: str) -> None:
+        try:
+            self.parsed.append((parse_formation(element, namespace), digest))
+        except LheoError as error:
+            self.context.reject(
+                RecordProblem(
+                    file=self.file_label,
+                    line=line,
+                    record=element.get("numero") or "",
+                    field=error.path,
+                    reason=error.reason,
                 )
-        self._write(batch)
+            )
 
     def _write(self, fingerprinted: list[tuple[FormationRecord, str]]) -> None:
         if not fingerprinted:
