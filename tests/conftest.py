@@ -79,6 +79,24 @@ def database_fingerprint() -> dict[str, str]:
     return fingerprint
 
 
+def assert_import_fails_and_changes_nothing(command: str, path: object, *expected: str, **options: object) -> str:
+    """Run an import that must fail: the message names what is expected, the domain
+    tables are exactly as before, and the run is recorded as failed. Returns the message."""
+    from django.core.management.base import CommandError
+
+    from orientation.ingestion.models import ImportRun
+
+    before = database_fingerprint()
+    with pytest.raises(CommandError) as error:
+        run_command(command, str(path), **options)
+    assert database_fingerprint() == before
+    message = str(error.value)
+    for fragment in expected:
+        assert fragment in message, message
+    assert ImportRun.objects.order_by("-started_at").first().status == ImportRun.Status.FAILED
+    return message
+
+
 @pytest.fixture
 def broken_copy(tmp_path: Path) -> Callable[[Path], Path]:
     """Copy a folder of real files into tmp_path, to break a copy and never the original."""

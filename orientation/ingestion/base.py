@@ -34,6 +34,8 @@ M = TypeVar("M", bound=models.Model)
 #: Rejects kept in detail per run; beyond that only the count grows.
 MAX_STORED_REJECTS = 5000
 BATCH_SIZE = 500
+#: how often a step of unknown length writes a progress line when stderr is a log
+LOG_PROGRESS_SECONDS = 10.0
 
 
 class ImportAborted(Exception):
@@ -54,7 +56,7 @@ class Progress:
         self.done = 0
         self.interactive = interactive
         self.started = time.monotonic()
-        self.last_shown = 0.0
+        self.last_shown = self.started
         self.next_tenth = 1
 
     def advance(self, count: int = 1) -> None:
@@ -69,6 +71,10 @@ class Progress:
             while self.next_tenth <= 10 and self.done * 10 >= self.total * self.next_tenth:
                 self.next_tenth += 1
                 self.stream.write(self._line(now) + "\n")
+        elif now - self.last_shown >= LOG_PROGRESS_SECONDS:
+            # In a log (cron, CI) a stream of unknown length still says it is alive.
+            self.last_shown = now
+            self.stream.write(self._line(now) + "\n")
 
     def finish(self) -> None:
         now = time.monotonic()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -240,10 +240,3 @@ def existing_folder(path: str | Path) -> Path:
     if not folder.is_dir():
         raise InputError(str(folder), "dossier introuvable")
     return folder
-
-
-def first_existing(paths: Iterable[Path]) -> Path | None:
-    for path in paths:
-        if path.is_file():
-            return path
-    return None

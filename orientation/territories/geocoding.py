@@ -79,7 +79,7 @@ class Geocoder:
         city_key = place_name_key(_CEDEX.sub(" ", city)) if city else ""
         if rows and city_key:
             for row in rows:
-                if city_key and city_key == place_name_key(row.line5):
+                if city_key == place_name_key(row.line5):
                     return GeocodeResult(
                         row.commune, row.latitude, row.longitude, Precision.LOCALITY, "code postal et lieu-dit"
                     )

@@ -1,11 +1,10 @@
 """import_places on the real files of ../shared/data/lieux (geocoded on the real territories)."""
 
 import pytest
-from django.core.management.base import CommandError
 
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.directory.typologies import Typology
-from tests.conftest import database_fingerprint, run_command
+from tests.conftest import assert_import_fails_and_changes_nothing, run_command
 
 pytestmark = pytest.mark.real_data
 
@@ -77,9 +76,6 @@ def test_broken_row_stops_and_changes_nothing(imported, open_data, broken_copy):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[10] = lines[10].replace('"4', '"nord ', 1)  # latitude no longer a number
     path.write_text("".join(lines), encoding="utf-8")
-    before = database_fingerprint()
-    with pytest.raises(CommandError) as error:
-        run_command("import_places", str(folder))
-    assert database_fingerprint() == before
-    assert "pole_emploi_agencies.csv, ligne 11" in str(error.value)
-    assert "DN_LATITUDE" in str(error.value)
+    assert_import_fails_and_changes_nothing(
+        "import_places", folder, "pole_emploi_agencies.csv, ligne 11", "DN_LATITUDE"
+    )

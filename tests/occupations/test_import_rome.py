@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from orientation.ingestion.models import ImportRun
 from orientation.occupations.models import Appellation, FicheSkill, MobilityLink, OnisepFiche, RomeFiche, Skill
-from tests.conftest import database_fingerprint, run_command
+from tests.conftest import assert_import_fails_and_changes_nothing, database_fingerprint, run_command
 
 pytestmark = pytest.mark.real_data
 
@@ -105,15 +105,6 @@ def test_dry_run_validates_and_saves_nothing(imported, open_data, broken_copy):
     assert RomeFiche.objects.get(code="A1101").title == "Intitulé modifié"
 
 
-def _fails_and_changes_nothing(command, path, *expected):
-    before = database_fingerprint()
-    with pytest.raises(CommandError) as error:
-        run_command(command, str(path))
-    assert database_fingerprint() == before
-    for fragment in expected:
-        assert fragment in str(error.value), str(error.value)
-
-
 @pytest.mark.django_db
 def test_any_version_number_is_accepted_and_optional_files_are_reported(imported, open_data, broken_copy):
     folder = broken_copy(open_data / "rome")
@@ -130,14 +121,16 @@ def test_any_version_number_is_accepted_and_optional_files_are_reported(imported
 def test_missing_required_file_stops(imported, open_data, broken_copy):
     folder = broken_copy(open_data / "rome")
     (folder / "unix_referentiel_appellation_v458_utf8.csv").unlink()
-    _fails_and_changes_nothing("import_rome", folder, "unix_referentiel_appellation_v458_utf8.csv", "obligatoire")
+    assert_import_fails_and_changes_nothing(
+        "import_rome", folder, "unix_referentiel_appellation_v458_utf8.csv", "obligatoire"
+    )
 
 
 @pytest.mark.django_db
 def test_broken_appellation_row_names_file_line_and_field(imported, open_data, broken_copy):
     folder = broken_copy(open_data / "rome")
     rewrite_csv_row(folder / "unix_referentiel_appellation_v458_utf8.csv", 5, "code_rome", "ZZ999")
-    _fails_and_changes_nothing(
+    assert_import_fails_and_changes_nothing(
         "import_rome", folder, "unix_referentiel_appellation_v458_utf8.csv", "ligne 6", "code_rome", "ZZ999"
     )
 
@@ -148,7 +141,7 @@ def test_truncated_onisep_xml_stops_with_its_line(imported, open_data, tmp_path)
     content = source.read_bytes()
     broken = tmp_path / source.name
     broken.write_bytes(content[: len(content) * 2 // 3])
-    _fails_and_changes_nothing("import_onisep", broken, source.name, "ligne", "XML mal formé")
+    assert_import_fails_and_changes_nothing("import_onisep", broken, source.name, "ligne", "XML mal formé")
 
 
 @pytest.mark.django_db

@@ -3,12 +3,11 @@
 import json
 
 import pytest
-from django.core.management.base import CommandError
 
 from orientation.ingestion.models import ImportRun, Reject
 from orientation.territories.geocoding import Geocoder, Precision
 from orientation.territories.models import Commune, EmploymentZone, FormerCommune, LivingArea, PostalCode, Region
-from tests.conftest import database_fingerprint, run_command
+from tests.conftest import assert_import_fails_and_changes_nothing, run_command
 
 pytestmark = pytest.mark.real_data
 
@@ -126,15 +125,8 @@ def test_geocoder_says_when_a_postcode_is_shared(first_run):
 
 
 def _fails_and_changes_nothing(folder, *expected):
-    before = database_fingerprint()
-    with pytest.raises(CommandError) as error:
-        run_command("import_territories", str(folder))
-    assert database_fingerprint() == before
-    for fragment in expected:
-        assert fragment in str(error.value), str(error.value)
-    run = ImportRun.objects.order_by("-started_at").first()
-    assert run.status == ImportRun.Status.FAILED
-    return run
+    assert_import_fails_and_changes_nothing("import_territories", folder, *expected)
+    return ImportRun.objects.order_by("-started_at").first()
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ from lxml import etree
 
 from orientation.ingestion.base import BATCH_SIZE, ImportCommand, ImportContext, Upserter
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
-from orientation.ingestion.models import ImportRun, RecordProvenance, Source
+from orientation.ingestion.models import RecordProvenance, Source
 from orientation.ingestion.readers import hardened_xml_parser_options, release
 from orientation.occupations.models import RomeFiche
 from orientation.territories.geo import is_in_france
@@ -56,6 +56,9 @@ class Command(ImportCommand):
     source_label = "Offre de formation (LHEO)"
     path_help = "fichier LHEO (XML) ou URL HTTPS"
     max_reject_share = 0.05
+    #: set by --delta and --max-reject-share; the defaults serve callers of execute_import
+    delta = False
+    reject_share_limit = max_reject_share
     absent_label = "fermés (absents du flux)"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -72,10 +75,6 @@ class Command(ImportCommand):
         self.delta = options["delta"]
         self.reject_share_limit = options["max_reject_share"]
         super().handle(*args, **options)
-
-    def execute_import(self, path: str, *, source_name: str | None = None, dry_run: bool = False) -> ImportRun:
-        self.delta = getattr(self, "delta", False)
-        return super().execute_import(path, source_name=source_name, dry_run=dry_run)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -128,7 +127,7 @@ class Command(ImportCommand):
     # -- import ------------------------------------------------------------------------
 
     def run_import(self, context: ImportContext, path: str) -> None:
-        context.max_reject_share = getattr(self, "reject_share_limit", self.max_reject_share)
+        context.max_reject_share = self.reject_share_limit
         self.context = context
         self.now = timezone.now()
         self.geocoder = Geocoder()
