@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "dsfr",
     "widget_tweaks",
+    "django_tasks",
+    "django_tasks_db",
     "orientation.accounts",
     "orientation.territories",
     "orientation.occupations",
@@ -154,6 +156,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Orientation pour tous <ne-pas-repondre@localhost>")
+
+# Background work (imports on schedule, e-mails): Django's task API through the
+# django-tasks backport, queued in the database by default; `make worker` runs them.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Public address of the site, for the links written in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who else hears of a failed import, besides the source's contact (comma separated).
+IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_EMAILS", "").split(",") if email.strip()]
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -6,12 +6,18 @@ CI a missing folder skips the tests that need it, saying so; in CI it is an erro
 
 from __future__ import annotations
 
+import email
+import email.header
+import email.message
 import hashlib
 import os
 import shutil
+import socket
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -109,3 +115,58 @@ def broken_copy(tmp_path: Path) -> Callable[[Path], Path]:
         return target
 
     return copy
+
+
+@dataclass
+class ReceivedMail:
+    sender: str
+    recipients: list[str]
+    message: email.message.Message
+
+    @property
+    def subject(self) -> str:
+        return str(email.header.make_header(email.header.decode_header(self.message["Subject"])))
+
+    @property
+    def body(self) -> str:
+        payload = self.message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        return payload.decode(self.message.get_content_charset() or "utf-8")
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.received: list[ReceivedMail] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.received.append(
+            ReceivedMail(
+                sender=envelope.mail_from,
+                recipients=list(envelope.rcpt_tos),
+                message=email.message_from_bytes(envelope.content),
+            )
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[list[ReceivedMail]]:
+    """A real SMTP server on loopback (aiosmtpd); Django sends to it. Yields the mails received."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = _Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield recorder.received
+    finally:
+        controller.stop()

@@ -28,6 +28,7 @@ from django.utils import timezone
 from orientation.ingestion.bulk import insert_rows, update_rows
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
+from orientation.ingestion.notifications import notify_failed_run
 
 M = TypeVar("M", bound=models.Model)
 
@@ -420,17 +421,43 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="tout lire et valider, afficher le bilan, puis annuler : rien n’est enregistré",
         )
+        parser.add_argument(
+            "--max-reject-share",
+            type=float,
+            default=None,
+            help=(
+                "part d’enregistrements invalides au-delà de laquelle rien n’est enregistré, de 0 à 1 "
+                f"(défaut : le seuil de la source, sinon {self.max_reject_share})"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run = self.execute_import(options["path"], source_name=options["source"], dry_run=options["dry_run"])
+        share = options["max_reject_share"]
+        if share is not None and not 0 <= share <= 1:
+            raise CommandError(f"--max-reject-share doit être compris entre 0 et 1 (reçu : {share})")
+        run = self.execute_import(
+            options["path"], source_name=options["source"], dry_run=options["dry_run"], max_reject_share=share
+        )
         if run.status == ImportRun.Status.FAILED:
             raise CommandError(run.message)
 
-    def execute_import(self, path: str, *, source_name: str | None = None, dry_run: bool = False) -> ImportRun:
+    def execute_import(
+        self,
+        path: str,
+        *,
+        source_name: str | None = None,
+        dry_run: bool = False,
+        max_reject_share: float | None = None,
+    ) -> ImportRun:
+        """Run the import of ``path`` for a source and record it; a failed run notifies the source's contact."""
         source, _created = Source.objects.get_or_create(
             name=source_name or self.source_name,
             defaults={"kind": self.source_kind, "label": self.source_label, "location": str(path)},
         )
+        if max_reject_share is None:
+            max_reject_share = source.max_reject_share
+        if max_reject_share is None:
+            max_reject_share = self.max_reject_share
         run = ImportRun.objects.create(
             source=source, command=self.command_name(), location=str(path), started_at=timezone.now()
         )
@@ -440,7 +467,7 @@ class ImportCommand(BaseCommand):
             stdout=self.stdout,
             stderr=self.stderr,
             interactive=sys.stderr.isatty(),
-            max_reject_share=self.max_reject_share,
+            max_reject_share=max_reject_share,
         )
         self.stdout.write(f"{self.source_label} : import de {path}\n")
         started = time.monotonic()
@@ -465,6 +492,7 @@ class ImportCommand(BaseCommand):
             run.status = ImportRun.Status.FAILED
             run.message = f"Erreur interne, rien n’a été enregistré : {error!r}"
             self._finish_run(context, run)
+            transaction.on_commit(lambda: notify_failed_run(run))
             raise
         if run.status == ImportRun.Status.FAILED:
             context.counts = StepCounts()
@@ -474,6 +502,8 @@ class ImportCommand(BaseCommand):
         if run.status != ImportRun.Status.FAILED:
             run.message = summary
             run.save(update_fields=["message"])
+        else:
+            transaction.on_commit(lambda: notify_failed_run(run))
         self.stdout.write(summary + "\n")
         return run
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from orientation.ingestion.schedule import WEEKDAYS, Frequency
 
 
 class Source(models.Model):
@@ -23,7 +27,32 @@ class Source(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     label = models.CharField(_("libellé"), max_length=200, blank=True)
     location = models.CharField(_("emplacement"), max_length=500, blank=True, help_text=_("Chemin ou URL HTTPS"))
-    contact_email = models.EmailField(_("courriel du contact"), blank=True)
+    contact_email = models.EmailField(
+        _("courriel du contact"), blank=True, help_text=_("Prévenu quand un import de la source échoue")
+    )
+    enabled = models.BooleanField(_("active"), default=True, help_text=_("Une source inactive n’est plus importée"))
+    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.MANUAL)
+    run_at = models.TimeField(
+        _("heure"),
+        default=time(4, 0),
+        help_text=_("Heure de Paris ; pour un import horaire, seules les minutes comptent"),
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("jour"), choices=WEEKDAYS, default=0, help_text=_("Pour un import hebdomadaire")
+    )
+    reject_threshold_percent = models.DecimalField(
+        _("seuil de rejets (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "Part d’enregistrements invalides au-delà de laquelle l’import est refusé et l’offre précédente "
+            "conservée ; vide : la règle du format (0 % pour les référentiels, 5 % pour LHEO)"
+        ),
+    )
+    next_run_at = models.DateTimeField(_("prochain import"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -32,6 +61,13 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.name
+
+    @property
+    def max_reject_share(self) -> float | None:
+        """The reject threshold as a share (0.05), or None to keep the format's rule."""
+        if self.reject_threshold_percent is None:
+            return None
+        return float(self.reject_threshold_percent) / 100
 
 
 class ImportRun(models.Model):

@@ -9,16 +9,51 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import tempfile
+import urllib.request
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.management.base import OutputWrapper
 from lxml import etree
 
 from orientation.ingestion.errors import InputError
 
 csv.field_size_limit(10 * 1024 * 1024)
+
+#: the largest feed a source may publish (the national LHEO feed is under 1 GB)
+MAX_DOWNLOAD_BYTES = 4 * 1024**3
+
+
+@contextmanager
+def local_file(location: str, *, suffix: str, stdout: OutputWrapper | IO[str] | None = None) -> Iterator[Path]:
+    """A local path for a source's file: the path itself, or a temporary copy of an HTTPS URL."""
+    if location.startswith("https://"):
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            if stdout is not None:
+                stdout.write(f"  téléchargement de {location}\n")
+            try:
+                with urllib.request.urlopen(location, timeout=60) as response:
+                    size = 0
+                    while chunk := response.read(1 << 20):
+                        size += len(chunk)
+                        if size > MAX_DOWNLOAD_BYTES:
+                            raise InputError(location, "fichier de plus de 4 Go : refusé")
+                        handle.write(chunk)
+            except OSError as error:
+                raise InputError(location, f"téléchargement impossible : {error}") from error
+            handle.flush()
+            yield Path(handle.name)
+        return
+    if "://" in location:
+        raise InputError(location, "seules les URL https:// sont acceptées")
+    path = Path(location)
+    if not path.is_file():
+        raise InputError(location, "fichier introuvable")
+    yield path
 
 
 @dataclass

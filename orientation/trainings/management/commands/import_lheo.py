@@ -15,10 +15,7 @@ more than the allowed share of formations changes nothing and says why.
 from __future__ import annotations
 
 import hashlib
-import tempfile
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +26,7 @@ from lxml import etree
 from orientation.ingestion.base import BATCH_SIZE, ImportCommand, ImportContext, Upserter
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import RecordProvenance, Source
-from orientation.ingestion.readers import hardened_xml_parser_options, release
+from orientation.ingestion.readers import hardened_xml_parser_options, local_file, release
 from orientation.occupations.models import RomeFiche
 from orientation.territories.geo import is_in_france
 from orientation.territories.geocoding import Geocoder
@@ -45,7 +42,6 @@ from orientation.trainings.lheo import (
 )
 from orientation.trainings.models import Action, Formation, Provider, Session
 
-MAX_DOWNLOAD_BYTES = 4 * 1024**3
 CLOSED = "closed"  # provenance hash of a closed record: its return counts as a change
 
 
@@ -58,47 +54,17 @@ class Command(ImportCommand):
     max_reject_share = 0.05
     #: set by --delta and --max-reject-share; the defaults serve callers of execute_import
     delta = False
-    reject_share_limit = max_reject_share
     absent_label = "fermés (absents du flux)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--delta", action="store_true", help="flux partiel : ne ferme pas les formations absentes")
-        parser.add_argument(
-            "--max-reject-share",
-            type=float,
-            default=self.max_reject_share,
-            help="part de formations rejetées au-delà de laquelle rien n’est enregistré (défaut : %(default)s)",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.delta = options["delta"]
-        self.reject_share_limit = options["max_reject_share"]
         super().handle(*args, **options)
 
     # -- reading -----------------------------------------------------------------------
-
-    @contextmanager
-    def _local_file(self, location: str) -> Iterator[Path]:
-        if location.startswith("https://"):
-            with tempfile.NamedTemporaryFile(suffix=".xml") as handle:
-                self.stdout.write(f"  téléchargement de {location}")
-                with urllib.request.urlopen(location, timeout=60) as response:
-                    size = 0
-                    while chunk := response.read(1 << 20):
-                        size += len(chunk)
-                        if size > MAX_DOWNLOAD_BYTES:
-                            raise InputError(location, "fichier de plus de 4 Go : refusé")
-                        handle.write(chunk)
-                handle.flush()
-                yield Path(handle.name)
-            return
-        if "://" in location:
-            raise InputError(location, "seules les URL https:// sont acceptées")
-        path = Path(location)
-        if not path.is_file():
-            raise InputError(location, "fichier introuvable")
-        yield path
 
     def _formations(self, path: Path) -> Iterator[tuple[int | None, etree._Element | None, str]]:
         """Yield (line, element, namespace) for each formation, after checking the root."""
@@ -127,7 +93,6 @@ class Command(ImportCommand):
     # -- import ------------------------------------------------------------------------
 
     def run_import(self, context: ImportContext, path: str) -> None:
-        context.max_reject_share = self.reject_share_limit
         self.context = context
         self.now = timezone.now()
         self.geocoder = Geocoder()
@@ -154,7 +119,7 @@ class Command(ImportCommand):
         ).exists()
         pending: list[tuple[int | None, str, bytes, str]] = []
         progress = context.progress("formations")
-        with self._local_file(path) as file:
+        with local_file(path, suffix=".xml", stdout=self.stdout) as file:
             self.file_label = path if path.startswith("https://") else file.name
             for line, element, namespace in self._formations(file):
                 assert element is not None

@@ -1,0 +1,33 @@
+"""The background worker: runs queued tasks, and the import scheduler every minute.
+
+Puts the scheduler in the queue if it is not there yet, then runs the database
+worker of django-tasks (its options pass through: --batch, --interval, --max-tasks…).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from orientation.ingestion.tasks import ensure_scheduler
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="traiter les tâches prêtes puis s’arrêter")
+        parser.add_argument("--interval", type=float, default=1.0, help="secondes entre deux lectures de la file")
+        parser.add_argument("--max-tasks", type=int, default=None, help="s’arrêter après ce nombre de tâches")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if ensure_scheduler():
+            self.stdout.write("Planificateur des imports mis en file.")
+        worker_options: dict[str, Any] = {"interval": options["interval"], "queue_name": "*", "startup_delay": False}
+        if options["batch"]:
+            worker_options["batch"] = True
+        if options["max_tasks"]:
+            worker_options["max_tasks"] = options["max_tasks"]
+        call_command("db_worker", stdout=self.stdout, stderr=self.stderr, **worker_options)

@@ -1,0 +1,1 @@
+"""The back-office: pages for partner organisations, the prefectures and the operators."""

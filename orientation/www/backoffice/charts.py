@@ -1,0 +1,87 @@
+"""Small charts drawn as inline SVG on the server: they show without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from orientation.ingestion.models import ImportRun
+
+BAR_WIDTH = 8
+BAR_GAP = 2
+ROW_HEIGHT = 28
+
+#: the counts of a run shown in the chart, with their label and colour
+MEASURES = [
+    ("created", "créés", "#18753c"),
+    ("updated", "mis à jour", "#000091"),
+    ("unchanged", "inchangés", "#929292"),
+    ("absent", "fermés ou absents", "#b34000"),
+    ("rejected", "rejetés", "#ce0500"),
+]
+STATUS_COLOURS = {
+    ImportRun.Status.SUCCEEDED: "#18753c",
+    ImportRun.Status.FAILED: "#ce0500",
+    ImportRun.Status.RUNNING: "#000091",
+}
+
+
+@dataclass
+class Bar:
+    x: int
+    y: float
+    height: float
+    colour: str
+    title: str
+
+
+@dataclass
+class ChartRow:
+    label: str
+    maximum: int
+    bars: list[Bar]
+
+
+@dataclass
+class RunChart:
+    width: int
+    height: int
+    status: list[Bar]
+    rows: list[ChartRow]
+
+
+def run_chart(runs: list[ImportRun]) -> RunChart:
+    """One row per count, each scaled to its own maximum (a reject count of 3 stays visible
+    beside 200,000 unchanged records), above a row of squares for the runs' outcome."""
+    width = max(len(runs), 1) * (BAR_WIDTH + BAR_GAP)
+    status = [
+        Bar(
+            x=index * (BAR_WIDTH + BAR_GAP),
+            y=0,
+            height=BAR_WIDTH,
+            colour=STATUS_COLOURS.get(ImportRun.Status(run.status), "#929292"),
+            title=f"{timezone.localtime(run.started_at):%d/%m/%Y %H:%M} : {run.get_status_display()}",
+        )
+        for index, run in enumerate(runs)
+    ]
+    rows = []
+    for attribute, label, colour in MEASURES:
+        values = [getattr(run, attribute) for run in runs]
+        maximum = max(values, default=0)
+        bars = []
+        for index, (run, value) in enumerate(zip(runs, values, strict=True)):
+            height = (ROW_HEIGHT - 2) * value / maximum if maximum else 0
+            if value and height < 1:
+                height = 1
+            bars.append(
+                Bar(
+                    x=index * (BAR_WIDTH + BAR_GAP),
+                    y=ROW_HEIGHT - height,
+                    height=height,
+                    colour=colour,
+                    title=f"{timezone.localtime(run.started_at):%d/%m/%Y %H:%M} : {value} {label}",
+                )
+            )
+        rows.append(ChartRow(label=label, maximum=maximum, bars=bars))
+    return RunChart(width=width, height=ROW_HEIGHT, status=status, rows=rows)
