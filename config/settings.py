@@ -37,6 +37,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # platform runs on that data and, unless DATABASE_URL says otherwise, on a database
 # file of its own so that demo data and real data never mix.
 OPEN_DATA_DIR = os.environ.get("ORIENTATION_OPEN_DATA") or None
+# The data·inclusion JSON schema (structure.json, service.json) that exchanges are
+# validated against: the standard's own files, read where they are published.
+DATA_INCLUSION_SCHEMA_DIR = Path(
+    os.environ.get("DATA_INCLUSION_SCHEMA_DIR")
+    or Path(OPEN_DATA_DIR or BASE_DIR.parent / "shared" / "data") / "data-inclusion" / "schema-v1"
+)
 _default_db_file = "open-data.sqlite3" if OPEN_DATA_DIR else "demo.sqlite3"
 
 DATABASES = {

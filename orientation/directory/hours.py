@@ -35,7 +35,12 @@ class Slot:
         return self.opens <= moment < self.closes
 
     def describe(self) -> str:
-        return f"{self.opens:%H:%M}–{self.closes:%H:%M}".replace(":", " h ").replace(" h 00", " h")
+        return f"{_french_time(self.opens)}–{_french_time(self.closes)}"
+
+
+def _french_time(moment: time) -> str:
+    """9 h, 12 h 30: the French way of writing a time of day."""
+    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
 
 
 @dataclass(frozen=True)
@@ -180,3 +185,71 @@ def weekdays(
         "weekly": [{"day": day, "opens": start, "closes": end} for day in days for start, end in slots],
         "exceptions": [],
     }
+
+
+# -- the OpenStreetMap opening_hours syntax, used by data·inclusion -----------------------
+
+OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+_OSM_DAY_RANGE = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)(?:-(Mo|Tu|We|Th|Fr|Sa|Su))?$")
+_OSM_SLOT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-4]):([0-5]\d)$")
+_OSM_COMMENT = re.compile(r'"[^"]*"')
+
+
+def parse_osm_hours(text: str) -> OpeningHours:
+    """Weekly hours from an OSM ``opening_hours`` value, the common subset publishers use:
+    ``Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off``, ``24/7``, comments in quotes.
+
+    Public-holiday and school-holiday rules (PH, SH) are left out: we only keep weekly
+    slots. Anything else raises HoursError quoting the rule it did not understand.
+    """
+    text = _OSM_COMMENT.sub("", text or "").strip()
+    if not text:
+        return OpeningHours()
+    if text == "24/7":
+        return parse_hours({"weekly": [{"day": day, "opens": "00:00", "closes": "23:59"} for day in range(7)]})
+    by_day: dict[int, list[dict[str, str]]] = {}
+    for rule in filter(None, (part.strip() for part in text.split(";"))):
+        if rule.startswith(("PH", "SH")):
+            continue
+        days_part, _, times_part = rule.partition(" ")
+        days: list[int] = []
+        for days_range in days_part.split(","):
+            match = _OSM_DAY_RANGE.match(days_range)
+            if not match:
+                raise HoursError(f"horaires OSM : jours « {days_range} » non compris dans « {rule} »")
+            first = OSM_DAYS.index(match.group(1))
+            last = OSM_DAYS.index(match.group(2) or match.group(1))
+            days.extend(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
+        times_part = times_part.strip()
+        if times_part in ("off", "closed"):
+            for day in days:
+                by_day[day] = []
+            continue
+        slots = []
+        for slot in times_part.split(","):
+            match = _OSM_SLOT.match(slot.strip())
+            if not match:
+                raise HoursError(f"horaires OSM : créneau « {slot.strip()} » non compris dans « {rule} »")
+            opens_hour, opens_minute, closes_hour, closes_minute = match.groups()
+            closes = "23:59" if closes_hour == "24" else f"{int(closes_hour):02d}:{closes_minute}"
+            slots.append({"opens": f"{int(opens_hour):02d}:{opens_minute}", "closes": closes})
+        for day in days:
+            by_day[day] = slots  # a later rule replaces an earlier one for the same day, as in OSM
+    return parse_hours({"weekly": [{"day": day, **slot} for day in sorted(by_day) for slot in by_day[day]]})
+
+
+def format_osm_hours(hours: OpeningHours) -> str:
+    """The weekly slots in OSM ``opening_hours`` syntax, consecutive equal days grouped."""
+    rules: list[str] = []
+    day = 0
+    while day < 7:
+        slots = hours.weekly.get(day, ())
+        last = day
+        while last + 1 < 7 and hours.weekly.get(last + 1, ()) == slots:
+            last += 1
+        if slots:
+            days = OSM_DAYS[day] if last == day else f"{OSM_DAYS[day]}-{OSM_DAYS[last]}"
+            times = ",".join(f"{slot.opens:%H:%M}-{slot.closes:%H:%M}" for slot in slots)
+            rules.append(f"{days} {times}")
+        day = last + 1
+    return "; ".join(rules)

@@ -59,6 +59,10 @@ class PlaceQuerySet(models.QuerySet["Place"]):
     def located(self) -> PlaceQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
+    def canonical(self) -> PlaceQuerySet:
+        """One place per real place: the copies other providers sent are left out."""
+        return self.filter(duplicate_of__isnull=True)
+
 
 class Place(models.Model):
     class GeocodingPrecision(models.TextChoices):
@@ -95,6 +99,15 @@ class Place(models.Model):
     )
     languages = models.JSONField(_("langues parlées"), default=list, blank=True)
     publics = models.JSONField(_("publics accueillis"), default=list, blank=True, validators=[validate_publics])
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("doublon de"),
+        help_text=_("le même lieu, reçu d’un autre fournisseur : le portail n’affiche que celui-ci"),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

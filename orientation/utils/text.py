@@ -44,5 +44,39 @@ def place_name_key(name: str) -> str:
     return " ".join(_NAME_ABBREVIATIONS.get(word, word) for word in words)
 
 
+# Street words written in full or abbreviated, as addresses come from several providers.
+_STREET_ABBREVIATIONS = {
+    "AV": "AVENUE",
+    "AVE": "AVENUE",
+    "BD": "BOULEVARD",
+    "BLD": "BOULEVARD",
+    "BLVD": "BOULEVARD",
+    "CHE": "CHEMIN",
+    "CHEM": "CHEMIN",
+    "CRS": "COURS",
+    "FBG": "FAUBOURG",
+    "IMP": "IMPASSE",
+    "PL": "PLACE",
+    "PLE": "PLACE",
+    "QU": "QUAI",
+    "R": "RUE",
+    "RTE": "ROUTE",
+    "SQ": "SQUARE",
+    "ALL": "ALLEE",
+    **_NAME_ABBREVIATIONS,
+}
+
+
+def address_key(address: str, postcode: str = "") -> str:
+    """A key under which spellings of one street address meet.
+
+    "12, bd Gambetta" and "12 BOULEVARD GAMBETTA" give the same key; the postcode, when
+    given, keeps equal streets of two towns apart.
+    """
+    words = _NON_ALNUM.sub(" ", fold_accents(address).upper()).split()
+    street = " ".join(_STREET_ABBREVIATIONS.get(word, word) for word in words)
+    return f"{street} {postcode}".strip()
+
+
 def normalise_spaces(text: str) -> str:
     return " ".join(text.split())

@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "fiches": RomeFiche.objects.count(),
                 "onisep": OnisepFiche.objects.count(),
                 "actions": Action.objects.open().count(),
-                "places": Place.objects.count(),
+                "places": Place.objects.canonical().count(),
             },
         },
     )

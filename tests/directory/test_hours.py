@@ -1,9 +1,10 @@
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from orientation.directory.hours import HoursError, parse_hours, weekdays
+from orientation.directory.hours import HoursError, format_osm_hours, parse_hours, parse_osm_hours, weekdays
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -36,7 +37,7 @@ def test_next_opening_skips_weekends_and_exceptions():
 
 def test_weekly_lines_in_french():
     lines = dict(parse_hours(HOURS).weekly_lines())
-    assert lines["lundi"] == "09 h–12 h 30, 13 h 30–17 h"
+    assert lines["lundi"] == "9 h–12 h 30, 13 h 30–17 h"
     assert lines["dimanche"] == "fermé"
 
 
@@ -67,3 +68,26 @@ def test_round_trip_through_json():
 def test_invalid_hours_name_the_faulty_part(raw, message):
     with pytest.raises(HoursError, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse_hours(raw)
+
+
+def test_osm_opening_hours_as_data_inclusion_publishes_them():
+    hours = parse_osm_hours('Mo-Fr 10:00-20:00 "sur rendez-vous"; PH off')
+    assert hours.weekly_lines()[0] == ("lundi", "10 h–20 h")
+    assert hours.weekly_lines()[5] == ("samedi", "fermé")
+    hours = parse_osm_hours("Mo,We 9:00-12:00,14:00-17:30; Th-Fr 09:00-12:00; Sa 09:00-12:00; Sa off")
+    assert format_osm_hours(hours) == "Mo 09:00-12:00,14:00-17:30; We 09:00-12:00,14:00-17:30; Th-Fr 09:00-12:00"
+    assert format_osm_hours(parse_osm_hours(format_osm_hours(hours))) == format_osm_hours(hours)
+    assert parse_osm_hours("24/7").is_open(datetime(2026, 12, 25, 3, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Lu-Ve 9:00-17:00", "jours « Lu-Ve »"),
+        ("Mo-Fr 9h-17h", "créneau « 9h-17h »"),
+        ("Mo 14:00-12:00", "la fermeture (12:00) doit suivre l’ouverture (14:00)"),
+    ],
+)
+def test_osm_hours_that_are_not_understood_say_which_rule(text, message):
+    with pytest.raises(HoursError, match=re.escape(message)):
+        parse_osm_hours(text)
