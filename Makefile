@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run test install install-dev quality lock bench-import-reference bench-import dev clean
+.PHONY: run worker test install install-dev quality lock bench-import-reference bench-import dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -31,8 +31,13 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py bootstrap_data
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	@echo "Orientation pour tous : http://127.0.0.1:$(PORT)/"
+	@echo "Orientation pour tous : http://127.0.0.1:$(PORT)/ (et le worker des tâches de fond)"
+	$(BIN)/python manage.py run_worker --interval 5 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) --access-logfile -
+
+## make worker: the background worker alone (scheduled imports, e-mails), for a host without the web
+worker: install
+	$(BIN)/python manage.py run_worker
 
 ## make dev: the same with Django's auto-reloading development server
 dev: install-dev
