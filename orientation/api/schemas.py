@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Schema
@@ -119,3 +119,66 @@ class OccupationOut(Schema):
     interest_centres: list[str]
     sectors: list[str]
     url: str
+
+
+class OfferOut(Schema):
+    id: int
+    name: str
+    description: str
+    type: str
+    level: str
+    themes: list[str]
+    publics: list[str]
+    fees: str
+    reception_modes: list[str]
+    mobilisation_modes: list[str]
+
+
+class HoursLineOut(Schema):
+    day: str
+    hours: str
+
+
+class PlaceOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    typology: str
+    siret: str
+    address: str
+    address_complement: str
+    postcode: str
+    city: str
+    commune_code: str | None
+    latitude: float | None
+    longitude: float | None
+    phone: str
+    email: str
+    website: str
+    opening_hours: list[HoursLineOut]
+    offers: list[OfferOut]
+    merged_ids: list[int]
+    sources: list[str]
+
+
+class FeedRunOut(Schema):
+    started_at: datetime
+    ended_at: datetime | None
+    status: str
+    created: int
+    updated: int
+    unchanged: int
+    closed: int
+    rejected: int
+
+
+class FeedOut(Schema):
+    name: str
+    label: str
+    kind: str
+    state: str
+    warnings: list[str]
+    last_success_at: datetime | None
+    freshness_seconds: int | None
+    next_run_at: datetime | None
+    runs: list[FeedRunOut]

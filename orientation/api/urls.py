@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from orientation.api.errors import install_error_handlers
-from orientation.api.views import occupations, trainings
+from orientation.api.views import feeds, occupations, places, trainings
 
 api = NinjaAPI(
     title="Orientation pour tous",
@@ -12,3 +12,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/occupations", occupations)
 api.add_router("/trainings", trainings)
+api.add_router("/places", places)
+api.add_router("/feeds", feeds)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.security import django_auth
 
-from orientation.api.errors import NotFound
-from orientation.api.schemas import ErrorOut, OccupationOut, TrainingOut
+from orientation.api.errors import ApiError, NotFound
+from orientation.api.schemas import ErrorOut, FeedOut, OccupationOut, PlaceOut, TrainingOut
+from orientation.directory.selectors import canonical_place_id, place_detail
+from orientation.ingestion.selectors import feeds_health
 from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
 from orientation.trainings.models import Provider
@@ -14,6 +17,13 @@ from orientation.trainings.selectors import training_detail
 
 occupations = Router(tags=["Métiers"])
 trainings = Router(tags=["Formations"])
+places = Router(tags=["Lieux d’accueil"])
+feeds = Router(tags=["Flux de données (exploitation)"])
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
 
 
 @occupations.get(
@@ -126,3 +136,84 @@ def occupation_payload(request: HttpRequest, fiche: RomeFiche) -> dict[str, obje
         "sectors": [sector.label for sector in fiche.sectors.all()],
         "url": request.build_absolute_uri(fiche.get_absolute_url()),
     }
+
+
+@places.get(
+    "/{place_id}",
+    response={200: PlaceOut, 404: ErrorOut},
+    summary="Un lieu d’accueil",
+    description="Le lieu, son organisation, ses horaires et ses offres de service. Un même lieu reçu de plusieurs "
+    "fournisseurs n’est publié qu’une fois : l’identifiant d’un doublon renvoie le lieu retenu, dont `merged_ids` "
+    "liste les doublons.",
+)
+def get_place(request: HttpRequest, place_id: int) -> dict[str, object]:
+    canonical = canonical_place_id(place_id)
+    detail = place_detail(canonical) if canonical else None
+    if detail is None:
+        raise NotFound(f"Aucun lieu n° {place_id}.")
+    place = detail.place
+    organisation = place.organisation
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "organisation": organisation.name,
+        "typology": organisation.typology,
+        "siret": organisation.siret,
+        "address": place.address,
+        "address_complement": place.address_complement,
+        "postcode": place.postcode,
+        "city": place.commune.name if place.commune else place.city,
+        "commune_code": place.commune.code if place.commune else None,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "phone": place.phone,
+        "email": place.email,
+        "website": place.website,
+        "opening_hours": [{"day": day, "hours": hours} for day, hours in place.hours.weekly_lines()],
+        "offers": detail.offers,
+        "merged_ids": detail.duplicate_ids,
+        "sources": [str(source) for source in detail.sources],
+    }
+
+
+@feeds.get(
+    "",
+    response={200: list[FeedOut], 401: ErrorOut, 403: ErrorOut},
+    auth=django_auth,
+    summary="État des flux de données",
+    description="Pour chaque source : état (`failed`, `warning`, `never`, `ok`), alertes, dernier import réussi, "
+    "âge des données et les 30 derniers imports. Réservé à l’équipe d’exploitation (session du back-office).",
+)
+def list_feeds(request: HttpRequest) -> list[dict[str, object]]:
+    if not request.user.has_perm("ingestion.view_source"):
+        raise Forbidden("Réservé aux personnes qui suivent les flux de données.")
+    answer: list[dict[str, object]] = []
+    for health in feeds_health():
+        source = health.source
+        freshness = health.freshness
+        answer.append(
+            {
+                "name": source.name,
+                "label": str(source),
+                "kind": source.kind,
+                "state": str(health.state),
+                "warnings": health.warnings,
+                "last_success_at": health.last_success.ended_at if health.last_success else None,
+                "freshness_seconds": int(freshness.total_seconds()) if freshness is not None else None,
+                "next_run_at": source.next_run_at,
+                "runs": [
+                    {
+                        "started_at": run.started_at,
+                        "ended_at": run.ended_at,
+                        "status": run.status,
+                        "created": run.created,
+                        "updated": run.updated,
+                        "unchanged": run.unchanged,
+                        "closed": run.absent,
+                        "rejected": run.rejected,
+                    }
+                    for run in health.runs
+                ],
+            }
+        )
+    return answer

@@ -450,9 +450,10 @@ class ImportCommand(BaseCommand):
         max_reject_share: float | None = None,
     ) -> ImportRun:
         """Run the import of ``path`` for a source and record it; a failed run notifies the source's contact."""
+        name = source_name or self.source_name
+        label = self.source_label if name == self.source_name else f"{self.source_label} — {name}"
         source, _created = Source.objects.get_or_create(
-            name=source_name or self.source_name,
-            defaults={"kind": self.source_kind, "label": self.source_label, "location": str(path)},
+            name=name, defaults={"kind": self.source_kind, "label": label, "location": str(path)}
         )
         if max_reject_share is None:
             max_reject_share = source.max_reject_share

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("metiers/", views.occupation_list, name="occupations"),
     path("metiers/<rome:code>/", views.occupation_detail_view, name="occupation"),
+    path("lieux/<int:pk>/", views.place_detail_view, name="place"),
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from orientation.directory.models import Place
+from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.occupations.models import GrandDomaine, OnisepFiche, RomeFiche
 from orientation.occupations.selectors import (
     domaines_with_fiches,
@@ -56,4 +57,20 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "www/occupation_detail.html",
         {"fiche": fiche, "skill_groups": skill_groups(fiche), "title": fiche.title},
+    )
+
+
+def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    canonical = canonical_place_id(pk)
+    if canonical is None:
+        raise Http404("Lieu inconnu")
+    if canonical != pk:
+        # The same place sent by another provider: one page per real place.
+        return redirect("www:place", pk=canonical, permanent=True)
+    detail = place_detail(pk)
+    assert detail is not None
+    return render(
+        request,
+        "www/place_detail.html",
+        {"detail": detail, "place": detail.place, "title": detail.place.name},
     )

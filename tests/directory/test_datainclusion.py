@@ -165,6 +165,23 @@ def test_the_same_place_from_two_providers_is_linked_and_shown_once(schema, demo
     home = client.get("/").content.decode()
     assert f"{canonical_before}" in home
 
+    # One page per real place: the copy's address leads to the canonical place.
+    response = client.get(f"/lieux/{copy.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/lieux/{copy.duplicate_of_id}/"
+    page = client.get(response["Location"]).content.decode()
+    assert copy.name in page
+    assert "Informations publiées par" in page
+    assert "partenaire" in page
+    offers_on_page = page.count('class="fr-card__title"')
+    assert offers_on_page == ServiceOffer.objects.filter(place=copy.duplicate_of).count()
+
+    answer = client.get(f"/api/v1/places/{copy.pk}").json()
+    assert answer["id"] == copy.duplicate_of_id
+    assert answer["merged_ids"] == [copy.pk]
+    assert len(answer["offers"]) == offers_on_page
+    assert client.get("/api/v1/places/999999").json() == {"code": "not_found", "detail": "Aucun lieu n° 999999."}
+
 
 def place_at(name, lat, lon, *, siret="", address="", source):
     """A structure from ``source`` at the given point."""
