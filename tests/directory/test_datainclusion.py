@@ -173,7 +173,7 @@ def test_the_same_place_from_two_providers_is_linked_and_shown_once(schema, demo
     assert copy.name in page
     assert "Informations publiées par" in page
     assert "partenaire" in page
-    offers_on_page = page.count('class="fr-card__title"')
+    offers_on_page = page.count('<section class="fr-p-3w fr-mb-2w offer"')
     assert offers_on_page == ServiceOffer.objects.filter(place=copy.duplicate_of).count()
 
     answer = client.get(f"/api/v1/places/{copy.pk}").json()
