@@ -57,7 +57,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers see the last committed state while an import writes;
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
         # failing half-way with "database is locked".
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # The page cache is per connection and grows only as pages are read: a web
+        # request stays small, an import of 230,000 actions keeps its indexes in memory.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA cache_size=-{int(os.environ.get('SQLITE_CACHE_MB', '64')) * 1024}; PRAGMA temp_store=MEMORY;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }

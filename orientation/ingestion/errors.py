@@ -29,6 +29,15 @@ class InputError(Exception):
         self.problem = RecordProblem(file=file, reason=reason, line=line, record=record, field=field)
         super().__init__(self.problem.describe())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent whole from a reading process to the importing one (ingestion.pipeline).
+        problem = self.problem
+        return (_input_error, (problem.file, problem.reason, problem.line, problem.record, problem.field))
+
+
+def _input_error(file: str, reason: str, line: int | None, record: str, field: str) -> InputError:
+    return InputError(file, reason, line=line, record=record, field=field)
+
 
 class RecordRejected(Exception):
     """One record is invalid; the importer reports it and decides whether to go on."""

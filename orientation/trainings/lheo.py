@@ -9,13 +9,19 @@ breaks one raises LheoError with the element path and the reason.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from orientation.ingestion.errors import InputError
+from orientation.ingestion.readers import hardened_xml_parser_options, release
 
 NAMESPACES = {
     "http://www.lheo.org/2.2": "2.2",
@@ -41,6 +47,9 @@ class LheoError(Exception):
         self.path = path
         self.reason = reason
         super().__init__(f"{path} : {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (LheoError, (self.path, self.reason))
 
 
 @dataclass
@@ -446,3 +455,72 @@ def _session(r: _Reader, element: etree._Element, path: str) -> SessionRecord:
 def _dash(text: str) -> str:
     """LHEO writes "-" for "nothing to say"."""
     return "" if text == "-" else text
+
+
+# -- reading a whole feed ------------------------------------------------------------------
+
+
+@dataclass
+class FeedItem:
+    """One ``<formation>`` of a feed: its fingerprint, and either its parsed record, the
+    reason it is invalid, or (when it may be unchanged) its XML, to parse only if needed."""
+
+    line: int | None
+    number: str
+    namespace: str
+    #: sha256 of the element's XML as read: the same bytes give the same record
+    digest: str
+    raw: bytes = b""
+    record: FormationRecord | None = None
+    error: LheoError | None = None
+
+
+def feed_namespace(path: Path) -> str:
+    """The namespace of the feed's root, after checking it is an LHEO document."""
+    try:
+        for _event, root in etree.iterparse(str(path), events=("start",), **hardened_xml_parser_options()):
+            qname = etree.QName(root)
+            namespace = qname.namespace or ""
+            if qname.localname != "lheo" or namespace not in NAMESPACES:
+                raise InputError(
+                    path.name,
+                    f"racine <{qname.localname}> dans l’espace de noms {namespace or '(aucun)'!r} : "
+                    f"un document <lheo> de l’espace {' ou '.join(NAMESPACES)} est attendu",
+                    line=root.sourceline,
+                )
+            return namespace
+    except etree.XMLSyntaxError as error:
+        raise InputError(path.name, f"XML mal formé : {error.msg}", line=error.lineno or None) from error
+    raise InputError(path.name, "document vide")
+
+
+def read_feed(path: Path, *, parse: bool) -> Iterator[FeedItem]:
+    """Each formation of the feed, streaming, freed once read.
+
+    With ``parse``, every formation is parsed and validated here (a source's first
+    feed, where nothing can be unchanged); otherwise the XML is kept for the importer
+    to parse only what changed. The iterparse ``tag`` filter keeps Python out of the
+    millions of other elements.
+    """
+    namespace = feed_namespace(path)
+    tag = f"{{{namespace}}}formation"
+    try:
+        for _event, element in etree.iterparse(str(path), events=("end",), tag=tag, **hardened_xml_parser_options()):
+            raw = etree.tostring(element)
+            item = FeedItem(
+                line=element.sourceline,
+                number=element.get("numero") or "",
+                namespace=namespace,
+                digest=hashlib.sha256(raw).hexdigest(),
+            )
+            if parse:
+                try:
+                    item.record = parse_formation(element, namespace)
+                except LheoError as error:
+                    item.error = error
+            else:
+                item.raw = raw
+            yield item
+            release(element)
+    except etree.XMLSyntaxError as error:
+        raise InputError(path.name, f"XML mal formé : {error.msg}", line=error.lineno or None) from error

@@ -14,8 +14,7 @@ more than the allowed share of formations changes nothing and says why.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,21 @@ from lxml import etree
 from orientation.ingestion.base import BATCH_SIZE, ImportCommand, ImportContext, Upserter
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import RecordProvenance, Source
-from orientation.ingestion.readers import hardened_xml_parser_options, local_file, release
+from orientation.ingestion.pipeline import in_background
+from orientation.ingestion.readers import hardened_xml_parser_options, local_file
 from orientation.occupations.models import RomeFiche
 from orientation.territories.geo import is_in_france
 from orientation.territories.geocoding import Geocoder
 from orientation.territories.models import Commune, FormerCommune
 from orientation.trainings.lheo import (
-    NAMESPACES,
     ActionRecord,
     Address,
+    FeedItem,
     FormationRecord,
     LheoError,
     ProviderRecord,
     parse_formation,
+    read_feed,
 )
 from orientation.trainings.models import Action, Formation, Provider, Session
 
@@ -64,32 +65,6 @@ class Command(ImportCommand):
         self.delta = options["delta"]
         super().handle(*args, **options)
 
-    # -- reading -----------------------------------------------------------------------
-
-    def _formations(self, path: Path) -> Iterator[tuple[int | None, etree._Element | None, str]]:
-        """Yield (line, element, namespace) for each formation, after checking the root."""
-        context = etree.iterparse(str(path), events=("start", "end"), **hardened_xml_parser_options())
-        namespace = ""
-        try:
-            for event, element in context:
-                if event == "start":
-                    if not namespace:
-                        qname = etree.QName(element)
-                        namespace = qname.namespace or ""
-                        if qname.localname != "lheo" or namespace not in NAMESPACES:
-                            raise InputError(
-                                path.name,
-                                f"racine <{qname.localname}> dans l’espace de noms {namespace or '(aucun)'!r} : "
-                                f"un document <lheo> de l’espace {' ou '.join(NAMESPACES)} est attendu",
-                                line=element.sourceline,
-                            )
-                    continue
-                if element.tag == f"{{{namespace}}}formation":
-                    yield element.sourceline, element, namespace
-                    release(element)
-        except etree.XMLSyntaxError as error:
-            raise InputError(path.name, f"XML mal formé : {error.msg}", line=error.lineno or None) from error
-
     # -- import ------------------------------------------------------------------------
 
     def run_import(self, context: ImportContext, path: str) -> None:
@@ -112,34 +87,24 @@ class Command(ImportCommand):
         self.actions = Upserter(context, Action, None, label="actions", preload=False)
         self.sessions = Upserter(context, Session, None, label="sessions", preload=False)
         self.parser = etree.XMLParser(**hardened_xml_parser_options())
-        self.parsed: list[tuple[FormationRecord, str]] = []
         # A source's first feed has nothing to compare with: every formation is parsed.
         self.first_load = not RecordProvenance.objects.filter(
             source=context.source, content_type__app_label="trainings", content_type__model="formation"
         ).exists()
-        pending: list[tuple[int | None, str, bytes, str]] = []
+        batch: list[FeedItem] = []
         progress = context.progress("formations")
         with local_file(path, suffix=".xml", stdout=self.stdout) as file:
             self.file_label = path if path.startswith("https://") else file.name
-            for line, element, namespace in self._formations(file):
-                assert element is not None
+            # The feed is read and parsed in a second process while this one writes.
+            for item in in_background(partial(read_feed, file, parse=self.first_load)):
                 context.record_count += 1
                 progress.advance()
-                # The record's fingerprint: its XML as read. The same bytes give the same
-                # tree and the same serialisation (canonical forms fail on entities).
-                raw = etree.tostring(element)
-                digest = hashlib.sha256(raw).hexdigest()
-                if self.first_load:
-                    # Nothing to compare with: parse now rather than from the bytes later.
-                    pending.append((line, element.get("numero") or "", b"", digest))
-                    self._parse(element, namespace, line, digest)
-                else:
-                    pending.append((line, element.get("numero") or "", raw, digest))
-                if len(pending) >= BATCH_SIZE:
-                    self._process(pending, namespace)
-                    pending = []
-            if pending:
-                self._process(pending, namespace)
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    self._process(batch)
+                    batch = []
+            if batch:
+                self._process(batch)
         progress.finish()
         if context.record_count == 0:
             raise InputError(Path(path).name, "aucune <formation> dans ce document")
@@ -156,37 +121,36 @@ class Command(ImportCommand):
             context.counts.absent = closed
             context.note(f"{closed} formation(s) absente(s) du flux fermée(s)")
 
-    def _process(self, pending: list[tuple[int | None, str, bytes, str]], namespace: str) -> None:
-        """Parse and write the formations of a batch that are new or changed."""
+    def _process(self, batch: list[FeedItem]) -> None:
+        """Write the formations of a batch that are new or changed; parse those not parsed yet."""
+        unchanged: set[str] = set()
         if not self.first_load:
-            unchanged = self.formations.skip_unchanged([(number, digest) for _line, number, _raw, digest in pending])
-            for line, number, raw, digest in pending:
-                if number in unchanged:
-                    continue
+            unchanged = self.formations.skip_unchanged([(item.number, item.digest) for item in batch])
+        parsed: list[tuple[FormationRecord, str]] = []
+        for item in batch:
+            if item.number in unchanged:
+                continue
+            if item.record is None and item.error is None:
                 try:
-                    element = etree.fromstring(raw, self.parser)
+                    element = etree.fromstring(item.raw, self.parser)
                 except etree.XMLSyntaxError as error:
                     # An entity the document declared in its DOCTYPE is never expanded.
-                    reason = f"contenu XML refusé : {error.msg}"
-                    self.context.reject(RecordProblem(file=self.file_label, line=line, record=number, reason=reason))
+                    self._reject(item, "", f"contenu XML refusé : {error.msg}")
                     continue
-                self._parse(element, namespace, line, digest)
-        self._write(self.parsed)
-        self.parsed = []
+                try:
+                    item.record = parse_formation(element, item.namespace)
+                except LheoError as error:
+                    item.error = error
+            if item.error is not None:
+                self._reject(item, item.error.path, item.error.reason)
+            elif item.record is not None:
+                parsed.append((item.record, item.digest))
+        self._write(parsed)
 
-    def _parse(self, element: etree._Element, namespace: str, line: int | None, digest: str) -> None:
-        try:
-            self.parsed.append((parse_formation(element, namespace), digest))
-        except LheoError as error:
-            self.context.reject(
-                RecordProblem(
-                    file=self.file_label,
-                    line=line,
-                    record=element.get("numero") or "",
-                    field=error.path,
-                    reason=error.reason,
-                )
-            )
+    def _reject(self, item: FeedItem, field: str, reason: str) -> None:
+        self.context.reject(
+            RecordProblem(file=self.file_label, line=item.line, record=item.number, field=field, reason=reason)
+        )
 
     def _write(self, fingerprinted: list[tuple[FormationRecord, str]]) -> None:
         if not fingerprinted:
