@@ -133,6 +133,9 @@ def test_a_mail_server_that_is_down_does_not_hide_the_failure(
     assert run.status == ImportRun.Status.FAILED
 
 
+# The worker closes its database connection between tasks, as it should in production:
+# these tests run outside the per-test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_scheduler_and_the_imports_it_queues(daily_source):
     Source.objects.filter(pk=daily_source.pk).update(next_run_at=timezone.now() - timedelta(minutes=1))
     assert ensure_scheduler() is True
@@ -261,6 +264,7 @@ def test_health_pages_are_for_the_data_team_only(client, daily_source):
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_import_now_queues_the_source_for_the_worker(
     client, data_officer, daily_source, django_capture_on_commit_callbacks
 ):
