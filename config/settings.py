@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "orientation.trainings",
     "orientation.directory",
     "orientation.ingestion",
+    "orientation.search",
     "orientation.demo",
     "orientation.www",
     "orientation.api",
@@ -171,6 +172,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Orientation pour tous
 # Background work (imports on schedule, e-mails): Django's task API through the
 # django-tasks backport, queued in the database by default; `make worker` runs them.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Search: the embedded Tantivy index, rebuilt from the database (manage.py search_index).
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 # Public address of the site, for the links written in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who else hears of a failed import, besides the source's contact (comma separated).

@@ -47,6 +47,12 @@ def plain_static_files(settings: object) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def search_index_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Indexes built by a test (directly or by the worker after an import) stay out of var/."""
+    settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search")
+
+
 def run_command(name: str, *args: str, **options: object) -> str:
     """Run a management command and return what it printed (stdout and stderr)."""
     out = StringIO()

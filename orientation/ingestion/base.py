@@ -503,6 +503,10 @@ class ImportCommand(BaseCommand):
         if run.status != ImportRun.Status.FAILED:
             run.message = summary
             run.save(update_fields=["message"])
+            if run.status == ImportRun.Status.SUCCEEDED and (
+                context.counts.created or context.counts.updated or context.counts.absent
+            ):
+                transaction.on_commit(_queue_search_rebuild)
         else:
             transaction.on_commit(lambda: notify_failed_run(run))
         self.stdout.write(summary + "\n")
@@ -552,6 +556,13 @@ class ImportCommand(BaseCommand):
             f"{counts.unchanged} inchangés{absent}, {context.reject_count} rejetés.{nothing}"
             + (f" [créés/mis à jour/inchangés par type : {details}]" if details else "")
         )
+
+
+def _queue_search_rebuild() -> None:
+    # The search index follows the catalogue: the worker rebuilds it after a run that changed something.
+    from orientation.search.tasks import queue_rebuild
+
+    queue_rebuild()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from orientation.occupations.models import RomeFiche
+from orientation.search.selectors import backend
 
 
 class Command(BaseCommand):
@@ -28,3 +29,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Base vide : chargement des données de démonstration.")
             call_command("load_demo_data", stdout=self.stdout, stderr=self.stderr)
+        if not backend().is_built():
+            call_command("search_index", stdout=self.stdout, stderr=self.stderr)

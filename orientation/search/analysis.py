@@ -1,0 +1,93 @@
+"""French text as the search sees it, the same for the indexed documents and the queries.
+
+The engines fold case and accents and stem (Snowball French); what they cannot do is
+done here: elided articles (« l’infirmière », « d’enfants ») lose their article, and
+the query words are taken one by one, without any operator a person did not mean.
+"""
+
+from __future__ import annotations
+
+import re
+
+from orientation.utils.text import fold_accents
+
+_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’ʼ]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: words that carry no meaning in a search
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "et",
+        "il",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "mes",
+        "mon",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+    ]
+)
+MAX_QUERY_WORDS = 12
+MAX_WORD_LENGTH = 40
+
+
+def without_elision(text: str) -> str:
+    return _ELISION.sub(" ", text)
+
+
+def query_words(text: str) -> list[str]:
+    """The meaningful words of what a person typed, in order, lowercased, at most 12."""
+    words = []
+    for word in _WORD.findall(without_elision(text or "")):
+        word = word.lower()
+        if word in STOP_WORDS or len(word) > MAX_WORD_LENGTH:
+            continue
+        words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def folded(word: str) -> str:
+    return fold_accents(word).lower()

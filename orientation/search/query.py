@@ -1,0 +1,64 @@
+"""The one query API of the search, whatever the engine behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    OCCUPATION = "occupation"
+    TRAINING = "training"
+    PLACE = "place"
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    kind: Kind | None = None
+    #: exact filters on tags: {"department": "41", "funder": "10"}
+    filters: dict[str, str] = field(default_factory=dict)
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+
+@dataclass
+class Hit:
+    kind: Kind
+    #: the ROME code of an occupation, the id of a training action or of a place
+    key: str
+    title: str
+    subtitle: str
+    #: an extract with the matched words in <b>…</b> (HTML-escaped otherwise)
+    highlight: str
+    score: float
+    distance_km: float | None = None
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    #: facet → value → count, over every match (not only this page)
+    facets: dict[str, dict[str, int]]
+    #: the words were not found as typed; close spellings were searched
+    fuzzy: bool = False

@@ -1,0 +1,43 @@
+"""Searching: the one entry point the portal, the API and the commands call."""
+
+from __future__ import annotations
+
+from functools import cache as memoize
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+from orientation.search.analysis import folded, query_words
+from orientation.search.models import Synonym
+from orientation.search.query import SearchQuery, SearchResults
+from orientation.search.tantivy_backend import TantivyBackend
+
+
+@memoize
+def _backend(name: str, folder: str) -> TantivyBackend:
+    if name != "tantivy":
+        raise ValueError(f"SEARCH_BACKEND inconnu : {name!r} (attendu : tantivy)")
+    return TantivyBackend(Path(folder) / "tantivy")
+
+
+def backend() -> TantivyBackend:
+    return _backend(settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
+
+
+SYNONYMS_CACHE_KEY = "search:synonyms"
+
+
+def synonyms() -> dict[str, list[str]]:
+    """The operators' synonyms, folded, cached for a minute."""
+    found = cache.get(SYNONYMS_CACHE_KEY)
+    if found is None:
+        found = {
+            folded(term): query_words(expansion) for term, expansion in Synonym.objects.values_list("term", "expansion")
+        }
+        cache.set(SYNONYMS_CACHE_KEY, found, 60)
+    return found
+
+
+def search(query: SearchQuery) -> SearchResults:
+    return backend().search(query, synonyms=synonyms())

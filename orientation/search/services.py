@@ -1,0 +1,23 @@
+"""Keeping the search index in step with the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+
+from orientation.search.documents import all_documents
+from orientation.search.models import Synonym
+from orientation.search.selectors import SYNONYMS_CACHE_KEY, backend
+
+
+def search_index_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
+    """Index the whole catalogue anew; searches keep using the old index until it is ready."""
+    return backend().rebuild(all_documents(), progress=progress)
+
+
+def synonym_save(*, term: str, expansion: str) -> Synonym:
+    """Add or change a synonym; searches use it within a minute (at once in this process)."""
+    synonym, _created = Synonym.objects.update_or_create(term=term.strip().lower(), defaults={"expansion": expansion})
+    cache.delete(SYNONYMS_CACHE_KEY)
+    return synonym

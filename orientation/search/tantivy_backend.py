@@ -1,0 +1,291 @@
+"""The Tantivy engine: an index folder under var/, rebuilt from the database.
+
+Each rebuild writes a new folder and then points ``CURRENT`` at it in one rename, so
+searches see the old index or the new one, never half of one; older folders are
+removed. The database stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from orientation.search.analysis import folded, query_words
+from orientation.search.documents import SearchDocument
+from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
+from orientation.territories.geo import bounding_box, distance_km
+
+ANALYZER = "fr_stem"
+#: the same without stemming, for close spellings (a stem hides a typo's distance)
+PLAIN_ANALYZER = "fr_plain"
+TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
+#: matches sorted by distance in Python at most (a radius keeps far fewer)
+DISTANCE_CANDIDATES = 5000
+#: fewer matches than this for a single word: close spellings are searched too
+FUZZY_BELOW = 3
+FUZZY_MIN_LENGTH = 5
+FACETS = ("kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine")
+
+
+def french_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("french"))
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def plain_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("kind", stored=True, tokenizer_name="raw", fast=True)
+    builder.add_text_field("key", stored=True, tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
+    builder.add_text_field("spelling", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
+    builder.add_text_field("subtitle", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("tags", stored=False, tokenizer_name="raw", fast=True)
+    builder.add_float_field("latitude", stored=True, indexed=True, fast=True)
+    builder.add_float_field("longitude", stored=True, indexed=True, fast=True)
+    return builder.build()
+
+
+class TantivyBackend:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._lock = threading.Lock()
+        self._index: tantivy.Index | None = None
+        self._opened: str | None = None
+        self.schema = build_schema()
+        self.analyzer = french_analyzer()
+        self.plain = plain_analyzer()
+        self._synonyms: dict[str, list[str]] = {}
+
+    # -- building ----------------------------------------------------------------------
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Index every document into a new folder, then make it the current index."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        target = self.folder / stamp
+        target.mkdir()
+        index = tantivy.Index(self.schema, path=str(target))
+        self._register(index)
+        writer = index.writer(heap_size=128 * 1024 * 1024, num_threads=2)
+        count = 0
+        for document in documents:
+            writer.add_document(self._document(document))
+            count += 1
+            if progress is not None:
+                progress(count)
+        writer.commit()
+        writer.wait_merging_threads()
+        pointer = self.folder / "CURRENT.tmp"
+        pointer.write_text(stamp, encoding="utf-8")
+        os.replace(pointer, self.folder / "CURRENT")
+        for old in self.folder.iterdir():
+            if old.is_dir() and old.name != stamp:
+                shutil.rmtree(old, ignore_errors=True)
+        return count
+
+    def _register(self, index: tantivy.Index) -> None:
+        index.register_tokenizer(ANALYZER, self.analyzer)
+        index.register_tokenizer(PLAIN_ANALYZER, self.plain)
+
+    def _document(self, document: SearchDocument) -> tantivy.Document:
+        fields: dict[str, Any] = {
+            "kind": str(document.kind),
+            "key": document.key,
+            "title": document.title,
+            "names": document.names,
+            "body": document.body,
+            "spelling": f"{document.title} {document.names}",
+            "subtitle": document.subtitle,
+            "tags": [f"kind:{document.kind}", *document.tags],
+        }
+        if document.latitude is not None and document.longitude is not None:
+            fields["latitude"] = float(document.latitude)
+            fields["longitude"] = float(document.longitude)
+        return tantivy.Document(**fields)
+
+    # -- searching ---------------------------------------------------------------------
+
+    def _current(self) -> tantivy.Index | None:
+        try:
+            stamp = (self.folder / "CURRENT").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        with self._lock:
+            if stamp != self._opened:
+                index = tantivy.Index.open(str(self.folder / stamp))
+                self._register(index)
+                self._index, self._opened = index, stamp
+            return self._index
+
+    def is_built(self) -> bool:
+        return self._current() is not None
+
+    def search(self, query: SearchQuery, synonyms: dict[str, list[str]] | None = None) -> SearchResults:
+        """``synonyms``: folded word → the words it stands for (operators' list)."""
+        index = self._current()
+        if index is None:
+            return SearchResults(query=query, total=0, hits=[], facets={})
+        searcher = index.searcher()
+        words = query_words(query.text)
+        filters = self._filters(query)
+        self._synonyms = synonyms or {}
+        text_query = self._text_query(index, words, fuzzy=False)
+        combined = self._combine(text_query, filters)
+        total = self._count(searcher, combined)
+        fuzzy = False
+        if total < FUZZY_BELOW and len(words) == 1 and len(words[0]) >= FUZZY_MIN_LENGTH:
+            fuzzy_query = self._combine(self._text_query(index, words, fuzzy=True), filters)
+            fuzzy_total = self._count(searcher, fuzzy_query)
+            if fuzzy_total > total:
+                combined, total, fuzzy = fuzzy_query, fuzzy_total, True
+        page_size = max(1, min(query.page_size, 100))
+        offset = (max(query.page, 1) - 1) * page_size
+        point = query.point
+        if query.sort == Sort.DISTANCE and point is not None:
+            found = searcher.search(combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False).hits
+            located = []
+            for score, address in found:
+                document = searcher.doc(address)
+                latitude, longitude = document.get_first("latitude"), document.get_first("longitude")
+                distance = (
+                    distance_km(point[0], point[1], latitude, longitude)
+                    if latitude is not None and longitude is not None
+                    else math.inf
+                )
+                located.append((distance, -score, address, document))
+            located.sort(key=lambda item: (item[0], item[1]))
+            page = [(-negative, address, document) for _d, negative, address, document in located[offset:][:page_size]]
+        else:
+            found = searcher.search(combined, limit=page_size, offset=offset, count=False).hits
+            page = [(score, address, searcher.doc(address)) for score, address in found]
+        snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body") if words else None
+        if snippets is not None:
+            snippets.set_max_num_chars(220)
+        hits = [self._hit(score, document, snippets, point) for score, _address, document in page]
+        return SearchResults(query=query, total=total, hits=hits, facets=self._facets(searcher, combined), fuzzy=fuzzy)
+
+    def _text_query(self, index: tantivy.Index, words: list[str], *, fuzzy: bool) -> tantivy.Query | None:
+        if not words:
+            return None
+        clauses = []
+        for word in words:
+            if fuzzy:
+                terms = self.plain.analyze(word)
+                if terms:
+                    field_query = tantivy.Query.fuzzy_term_query(self.schema, "spelling", terms[0], distance=1)
+                    clauses.append((tantivy.Occur.Must, field_query))
+                continue
+            clause = self._word_query(word)
+            expansion = [
+                found
+                for other in self._synonyms.get(folded(word), [])
+                if (found := self._word_query(other)) is not None
+            ]
+            if expansion:
+                # « nounou » finds itself, or every word of « garde d’enfant »
+                meaning = tantivy.Query.boolean_query([(tantivy.Occur.Must, item) for item in expansion])
+                options = [item for item in (clause, meaning) if item is not None]
+                clause = tantivy.Query.boolean_query([(tantivy.Occur.Should, item) for item in options])
+            if clause is not None:
+                clauses.append((tantivy.Occur.Must, clause))
+        if not clauses:
+            return None
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+        return int(searcher.search(query, limit=1, count=True).count)  # type: ignore[attr-defined]
+
+    def _word_query(self, word: str) -> tantivy.Query | None:
+        terms = self.analyzer.analyze(word)
+        if not terms:
+            return None
+        per_field = [
+            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, terms[0]), boost)
+            for name, boost in TEXT_FIELDS.items()
+        ]
+        return tantivy.Query.disjunction_max_query(per_field, 0.1)
+
+    def _filters(self, query: SearchQuery) -> list[tantivy.Query]:
+        filters = []
+        if query.kind is not None:
+            filters.append(tantivy.Query.term_query(self.schema, "kind", str(query.kind)))
+        for facet, value in sorted(query.filters.items()):
+            filters.append(tantivy.Query.term_query(self.schema, "tags", f"{facet}:{value}"))
+        point = query.point
+        if point is not None and query.radius_km:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(point[0], point[1], query.radius_km)
+            for name, low, high in (("latitude", min_lat, max_lat), ("longitude", min_lon, max_lon)):
+                filters.append(tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Float, low, high))
+        return filters
+
+    @staticmethod
+    def _combine(text_query: tantivy.Query | None, filters: list[tantivy.Query]) -> tantivy.Query:
+        clauses = [(tantivy.Occur.Must, text_query)] if text_query is not None else []
+        clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(item, 0.0)) for item in filters]
+        if not clauses:
+            return tantivy.Query.all_query()
+        if text_query is None:
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        answer = searcher.aggregate(query, {"tags": {"terms": {"field": "tags", "size": 500}}})
+        facets: dict[str, dict[str, int]] = {}
+        for bucket in answer.get("tags", {}).get("buckets", []):
+            facet, _, value = str(bucket["key"]).partition(":")
+            if facet in FACETS:
+                facets.setdefault(facet, {})[value] = int(bucket["doc_count"])
+        return facets
+
+    def _hit(
+        self,
+        score: float,
+        document: tantivy.Document,
+        snippets: tantivy.SnippetGenerator | None,
+        point: tuple[float, float] | None,
+    ) -> Hit:
+        latitude, longitude = document.get_first("latitude"), document.get_first("longitude")
+        highlight = ""
+        if snippets is not None:
+            highlight = snippets.snippet_from_doc(document).to_html()
+        if not highlight:
+            highlight = html.escape((document.get_first("body") or "")[:220])
+        distance = None
+        if point is not None and latitude is not None and longitude is not None:
+            distance = round(distance_km(point[0], point[1], latitude, longitude), 1)
+        return Hit(
+            kind=Kind(str(document.get_first("kind"))),
+            key=str(document.get_first("key")),
+            title=document.get_first("title") or "",
+            subtitle=document.get_first("subtitle") or "",
+            highlight=highlight,
+            score=float(score),
+            distance_km=distance,
+        )

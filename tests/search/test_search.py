@@ -1,0 +1,94 @@
+"""The search on the demo catalogue: French words, both genders, typos, synonyms, filters, distance."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orientation.directory.models import Place
+from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.selectors import backend, search
+from orientation.search.services import search_index_rebuild, synonym_save
+from tests.conftest import run_command
+
+pytestmark = pytest.mark.django_db
+
+BLOIS = (47.5861, 1.3359)
+
+
+@pytest.fixture
+def indexed(settings, tmp_path):
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    run_command("load_demo_data")
+    search_index_rebuild()
+
+
+def keys(results):
+    return [(hit.kind, hit.key) for hit in results.hits]
+
+
+def test_both_gendered_forms_and_elided_articles_find_the_occupation(indexed):
+    for text in ("infirmière", "infirmier", "l’infirmière", "INFIRMIERES"):
+        results = search(SearchQuery(text=text, kind=Kind.OCCUPATION))
+        assert keys(results)[0] == (Kind.OCCUPATION, "J1506"), text
+
+
+def test_a_typo_in_a_single_long_word_is_forgiven_and_said(indexed):
+    exact = search(SearchQuery(text="infirmeire", kind=Kind.OCCUPATION))
+    assert exact.fuzzy
+    assert keys(exact)[0] == (Kind.OCCUPATION, "J1506")
+    assert not search(SearchQuery(text="infirmière")).fuzzy
+
+
+def test_operator_synonyms_take_effect(indexed):
+    assert search(SearchQuery(text="cuisto", kind=Kind.OCCUPATION)).total == 0
+    synonym_save(term="cuisto", expansion="cuisinier")
+    results = search(SearchQuery(text="cuisto", kind=Kind.OCCUPATION))
+    assert results.hits[0].title.startswith("Cuisinier")
+
+
+def test_results_carry_a_highlight_total_and_facets(indexed):
+    results = search(SearchQuery(text="soins infirmiers", kind=Kind.TRAINING, page_size=5))
+    assert results.total > 5
+    assert len(results.hits) == 5
+    assert any("<b>infirmier</b>" in hit.highlight for hit in results.hits)
+    assert results.facets["kind"] == {"training": results.total}
+    assert sum(results.facets["certifying"].values()) == results.total
+    second = search(SearchQuery(text="soins infirmiers", kind=Kind.TRAINING, page_size=5, page=2))
+    assert not set(keys(second)) & set(keys(results))
+
+
+def test_places_near_a_point_sorted_by_distance(indexed):
+    lat, lon = BLOIS
+    results = search(
+        SearchQuery(kind=Kind.PLACE, latitude=lat, longitude=lon, radius_km=15, sort=Sort.DISTANCE, page_size=50)
+    )
+    distances = [hit.distance_km for hit in results.hits]
+    assert distances
+    assert distances == sorted(distances)
+    assert max(distances) <= 15 * 1.5  # the box around the circle
+    near = Place.objects.located().canonical().filter(commune__name="Blois").count()
+    assert results.total >= near
+
+
+def test_filters_restrict_results(indexed):
+    everything = search(SearchQuery(kind=Kind.PLACE))
+    in_41 = search(SearchQuery(kind=Kind.PLACE, filters={"department": "41"}))
+    assert 0 < in_41.total < everything.total
+    assert in_41.total == everything.facets["department"]["41"]
+
+
+def test_a_rebuild_replaces_the_index_and_duplicates_stay_out(indexed):
+    before = search(SearchQuery(kind=Kind.PLACE)).total
+    copy = Place.objects.order_by("pk").last()
+    Place.objects.filter(pk=copy.pk).update(duplicate_of=Place.objects.order_by("pk").first())
+    assert search(SearchQuery(kind=Kind.PLACE)).total == before  # old index until the rebuild
+    search_index_rebuild()
+    assert search(SearchQuery(kind=Kind.PLACE)).total == before - 1
+    assert len([folder for folder in backend().folder.iterdir() if folder.is_dir()]) == 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=300), st.sampled_from(['"', "AND OR NOT", "*?~^", "(((", "title:x", "\x00"])))
+def test_any_text_searches_without_error(indexed, text):
+    results = search(SearchQuery(text=text * 3))
+    assert results.total >= 0
