@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -182,3 +183,74 @@ class FeedOut(Schema):
     freshness_seconds: int | None
     next_run_at: datetime | None
     runs: list[FeedRunOut]
+
+
+class SearchParams(Schema):
+    """The parameters of the three searches, the same as the portal's results pages."""
+
+    q: str = Field("", max_length=500, description="Les mots cherchés, en français (vide : tout).")
+    where: str | None = Field(
+        None, max_length=200, description="Commune, code postal ou code INSEE autour duquel chercher."
+    )
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude du point de recherche (avec `lon`).")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude du point de recherche (avec `lat`).")
+    radius_km: float = Field(30, gt=0, le=300, description="Rayon autour du point, en km.")
+    sort: Literal["relevance", "distance"] = Field("relevance", description="Tri : pertinence ou distance.")
+    page: int = Field(1, ge=1, le=500)
+    page_size: int = Field(20, ge=1, le=100)
+    department: str | None = Field(None, max_length=3, description="Code du département (ex. 41, 2A, 974).")
+
+
+class TrainingSearchParams(SearchParams):
+    funder: str | None = Field(None, max_length=3, description="Code LHEO du financeur (ex. 10 : région).")
+    certifying: Literal["oui", "non"] | None = None
+    work_study: Literal["oui", "non"] | None = Field(None, description="En alternance.")
+
+
+class PlaceSearchParams(SearchParams):
+    typology: str | None = Field(None, max_length=20, description="Typologie (ex. CIO, ML, FT).")
+    public: str | None = Field(None, max_length=60, description="Public accueilli (liste data·inclusion).")
+
+
+class OccupationSearchParams(SearchParams):
+    domaine: str | None = Field(None, max_length=1, description="Grand domaine du ROME (lettre A à N).")
+
+
+class OccupationHitOut(Schema):
+    code: str
+    title: str
+    subtitle: str
+    highlight: str
+
+
+class TrainingHitOut(Schema):
+    id: int
+    title: str
+    subtitle: str
+    highlight: str
+    distance_km: float | None
+
+
+class PlaceHitOut(TrainingHitOut):
+    pass
+
+
+class SearchOut(Schema):
+    total: int
+    fuzzy: bool = Field(
+        description="Vrai si les mots n’ont pas été trouvés tels quels et que des orthographes proches ont servi."
+    )
+    where: str | None = Field(description="Le lieu compris pour `where`.")
+    facets: dict[str, dict[str, int]]
+
+
+class OccupationSearchOut(SearchOut):
+    results: list[OccupationHitOut]
+
+
+class TrainingSearchOut(SearchOut):
+    results: list[TrainingHitOut]
+
+
+class PlaceSearchOut(SearchOut):
+    results: list[PlaceHitOut]

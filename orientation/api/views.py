@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.security import django_auth
 
 from orientation.api.errors import ApiError, NotFound
-from orientation.api.schemas import ErrorOut, FeedOut, OccupationOut, PlaceOut, TrainingOut
+from orientation.api.schemas import (
+    ErrorOut,
+    FeedOut,
+    OccupationOut,
+    OccupationSearchOut,
+    OccupationSearchParams,
+    PlaceOut,
+    PlaceSearchOut,
+    PlaceSearchParams,
+    SearchParams,
+    TrainingOut,
+    TrainingSearchOut,
+    TrainingSearchParams,
+)
 from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.ingestion.selectors import feeds_health
 from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
+from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.selectors import locate, search
 from orientation.trainings.models import Provider
 from orientation.trainings.selectors import training_detail
 
 occupations = Router(tags=["Métiers"])
 trainings = Router(tags=["Formations"])
 places = Router(tags=["Lieux d’accueil"])
+searches = Router(tags=["Recherche"])
 feeds = Router(tags=["Flux de données (exploitation)"])
 
 
@@ -217,3 +233,90 @@ def list_feeds(request: HttpRequest) -> list[dict[str, object]]:
             }
         )
     return answer
+
+
+class UnknownPlace(ApiError):
+    status = 422
+    code = "unknown_place"
+
+
+def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) -> dict[str, object]:
+    latitude, longitude, label = params.lat, params.lon, None
+    if params.where:
+        location = locate(params.where)
+        if location is None:
+            raise UnknownPlace(f"Lieu inconnu : {params.where!r} (attendu : une commune, un code postal ou INSEE).")
+        latitude, longitude, label = location.latitude, location.longitude, location.label
+    if params.department:
+        filters = {**filters, "department": params.department.upper()}
+    results = search(
+        SearchQuery(
+            text=params.q,
+            kind=kind,
+            filters={name: value for name, value in filters.items() if value},
+            latitude=latitude,
+            longitude=longitude,
+            radius_km=params.radius_km if latitude is not None and longitude is not None else None,
+            sort=Sort(params.sort),
+            page=params.page,
+            page_size=params.page_size,
+        )
+    )
+    key = "code" if kind == Kind.OCCUPATION else "id"
+    return {
+        "total": results.total,
+        "fuzzy": results.fuzzy,
+        "where": label,
+        "facets": results.facets,
+        "results": [
+            {
+                key: hit.key if kind == Kind.OCCUPATION else int(hit.key),
+                "title": hit.title,
+                "subtitle": hit.subtitle,
+                "highlight": hit.highlight,
+                "distance_km": hit.distance_km,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+SEARCH_HELP = (
+    "Recherche en français : mots au singulier ou au pluriel, au masculin ou au féminin, avec ou sans accents ; "
+    "orthographe proche acceptée pour un mot seul. `where` ou `lat`/`lon` limitent au rayon `radius_km`. "
+    "`facets` compte chaque valeur de filtre sur tous les résultats."
+)
+
+
+@searches.get(
+    "/occupations",
+    response={200: OccupationSearchOut, 422: ErrorOut},
+    summary="Chercher un métier",
+    description=SEARCH_HELP,
+)
+def search_occupations(request: HttpRequest, params: Query[OccupationSearchParams]) -> dict[str, object]:
+    return _search(Kind.OCCUPATION, params, {"domaine": (params.domaine or "").upper() or None})
+
+
+@searches.get(
+    "/trainings",
+    response={200: TrainingSearchOut, 422: ErrorOut},
+    summary="Chercher une formation",
+    description=SEARCH_HELP,
+)
+def search_trainings(request: HttpRequest, params: Query[TrainingSearchParams]) -> dict[str, object]:
+    return _search(
+        Kind.TRAINING,
+        params,
+        {"funder": params.funder, "certifying": params.certifying, "work_study": params.work_study},
+    )
+
+
+@searches.get(
+    "/places",
+    response={200: PlaceSearchOut, 422: ErrorOut},
+    summary="Chercher un lieu d’accueil",
+    description=SEARCH_HELP,
+)
+def search_places(request: HttpRequest, params: Query[PlaceSearchParams]) -> dict[str, object]:
+    return _search(Kind.PLACE, params, {"typology": params.typology, "public": params.public})

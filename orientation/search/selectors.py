@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache as memoize
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from orientation.search.analysis import folded, query_words
 from orientation.search.models import Synonym
 from orientation.search.query import SearchQuery, SearchResults
 from orientation.search.tantivy_backend import TantivyBackend
+from orientation.territories.geocoding import Geocoder
 
 
 @memoize
@@ -41,3 +43,21 @@ def synonyms() -> dict[str, list[str]]:
 
 def search(query: SearchQuery) -> SearchResults:
     return backend().search(query, synonyms=synonyms())
+
+
+@dataclass(frozen=True)
+class Location:
+    label: str
+    latitude: float
+    longitude: float
+
+
+def locate(where: str) -> Location | None:
+    """A commune, postcode or INSEE code typed by a person, as a point (the commune's centre)."""
+    found = Geocoder().geocode(where or "")
+    if found is None or found.latitude is None or found.longitude is None:
+        return None
+    commune = found.commune
+    return Location(
+        label=f"{commune.name} ({commune.department.code})", latitude=found.latitude, longitude=found.longitude
+    )
