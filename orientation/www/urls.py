@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from orientation.www import views
+from orientation.www import search_views, views
 
 
 class RomeCodeConverter:
@@ -21,4 +21,6 @@ urlpatterns = [
     path("metiers/", views.occupation_list, name="occupations"),
     path("metiers/<rome:code>/", views.occupation_detail_view, name="occupation"),
     path("lieux/<int:pk>/", views.place_detail_view, name="place"),
+    path("formations/<int:pk>/", views.training_detail_view, name="training"),
+    path("recherche/", search_views.search_view, name="search"),
 ]

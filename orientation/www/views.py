@@ -15,6 +15,7 @@ from orientation.occupations.selectors import (
     skill_groups,
 )
 from orientation.trainings.models import Action
+from orientation.trainings.selectors import training_detail
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,4 +74,15 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "www/place_detail.html",
         {"detail": detail, "place": detail.place, "title": detail.place.name},
+    )
+
+
+def training_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = training_detail(pk)
+    if action is None:
+        raise Http404("Aucune action de formation ouverte sous ce numéro")
+    return render(
+        request,
+        "www/training_detail.html",
+        {"action": action, "formation": action.formation, "title": action.formation.title},
     )

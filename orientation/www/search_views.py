@@ -1,0 +1,132 @@
+"""The portal's search: one field for what, one for where, results in three tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from orientation.directory.codelists import Public
+from orientation.directory.typologies import Typology
+from orientation.occupations.models import GrandDomaine
+from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.selectors import locate, search
+
+PAGE_SIZE = 20
+RADIUS_KM = 30
+TABS = [
+    ("metiers", Kind.OCCUPATION, "Métiers"),
+    ("formations", Kind.TRAINING, "Formations"),
+    ("lieux", Kind.PLACE, "Lieux"),
+]
+#: the filters each tab offers, in the order shown
+FACETS = {
+    Kind.OCCUPATION: [("domaine", "Domaine")],
+    Kind.TRAINING: [("certifying", "Certifiante"), ("work_study", "En alternance"), ("department", "Département")],
+    Kind.PLACE: [("typology", "Type de lieu"), ("public", "Public"), ("department", "Département")],
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+    url: str
+
+
+def _labels(facet: str) -> dict[str, str]:
+    if facet == "typology":
+        return {str(value): str(label) for value, label in Typology.choices}
+    if facet == "public":
+        return {str(value): str(label) for value, label in Public.choices}
+    if facet == "domaine":
+        return dict(GrandDomaine.objects.values_list("code", "label"))
+    return {"oui": "Oui", "non": "Non"}
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")[:200].strip()
+    where = request.GET.get("ou", "")[:100].strip()
+    tab = request.GET.get("type", "")
+    kind = next((kind for slug, kind, _label in TABS if slug == tab), None)
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 500))
+    except ValueError:
+        page = 1
+    location = locate(where) if where else None
+    point = (
+        SearchQuery(latitude=location.latitude, longitude=location.longitude, radius_km=RADIUS_KM)
+        if location
+        else SearchQuery()
+    )
+    overview = search(replace(point, text=text, page_size=1))
+    counts = overview.facets.get("kind", {})
+    if kind is None:
+        # The first tab with results, in the order people look for: occupations, trainings, places.
+        kind = next((kind for _slug, kind, _label in TABS if counts.get(str(kind))), Kind.OCCUPATION)
+    slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
+    filters = {facet: request.GET[facet][:60] for facet, _label in FACETS[kind] if request.GET.get(facet, "").strip()}
+    sort = Sort.DISTANCE if location and kind != Kind.OCCUPATION and not text else Sort.RELEVANCE
+    results = search(replace(point, text=text, kind=kind, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE))
+    base = {"q": text, "ou": where, "type": slug, **filters}
+
+    def url(**changes: str | None) -> str:
+        params = {key: value for key, value in {**base, **changes}.items() if value}
+        return "?" + urlencode(params)
+
+    facets = []
+    for facet, label in FACETS[kind]:
+        values = results.facets.get(facet, {})
+        if not values:
+            continue
+        labels = _labels(facet) if facet != "department" else {}
+        facets.append(
+            (
+                label,
+                [
+                    FacetValue(
+                        value=value,
+                        label=labels.get(value, value),
+                        count=count,
+                        active=filters.get(facet) == value,
+                        url=url(**{facet: None if filters.get(facet) == value else value, "page": None}),
+                    )
+                    for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))[:15]
+                ],
+            )
+        )
+    pages = (results.total + PAGE_SIZE - 1) // PAGE_SIZE
+    return render(
+        request,
+        "www/search.html",
+        {
+            "title": f"{text or 'Recherche'} — {next(label for _s, k, label in TABS if k == kind)}",
+            "text": text,
+            "where": where,
+            "location": location,
+            "unknown_place": bool(where) and location is None,
+            "radius_km": RADIUS_KM,
+            "tabs": [
+                {
+                    "slug": s,
+                    "label": label,
+                    "count": counts.get(str(k), 0),
+                    "active": k == kind,
+                    "url": url(type=s, page=None, **dict.fromkeys(filters)),
+                }
+                for s, k, label in TABS
+            ],
+            "kind": str(kind),
+            "results": results,
+            "facets": facets,
+            "page": page,
+            "pages": pages,
+            "first_rank": (page - 1) * PAGE_SIZE + 1,
+            "previous_url": url(page=str(page - 1)) if page > 1 else None,
+            "next_url": url(page=str(page + 1)) if page < pages else None,
+        },
+    )

@@ -1,0 +1,68 @@
+"""The portal's search page and training page, on the demo catalogue."""
+
+import re
+
+import pytest
+
+from orientation.search.services import search_index_rebuild
+from orientation.trainings.models import Action, Formation
+from tests.conftest import run_command
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed():
+    run_command("load_demo_data")
+    search_index_rebuild()
+
+
+def test_home_has_the_search_form(client, indexed):
+    page = client.get("/").content.decode()
+    assert 'action="/recherche/"' in page
+    assert 'name="q"' in page
+    assert 'name="ou"' in page
+
+
+def test_results_in_three_tabs_with_counts(client, indexed, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = client.get("/recherche/", {"q": "infirmière"}).content.decode()
+    tabs = dict(re.findall(r'class="fr-tag" href="[^"]*"[^>]*>(Métiers|Formations|Lieux) \((\d+)\)', page))
+    assert int(tabs["Métiers"]) >= 1
+    assert int(tabs["Formations"]) >= 1
+    assert 'href="/metiers/J1506/"' in page  # the occupations tab comes first
+
+
+def test_training_tab_near_a_town_with_a_filter(client, indexed):
+    page = client.get("/recherche/", {"q": "infirmier", "ou": "Blois", "type": "formations"}).content.decode()
+    assert "à moins de 30 km de Blois (41)" in page
+    link = re.search(r'href="(\?[^"]*certifying=oui[^"]*)"', page).group(1)
+    filtered = client.get("/recherche/" + link.replace("&amp;", "&")).content.decode()
+    assert "✓ Oui" in filtered
+    first = re.search(r'href="/formations/(\d+)/"', filtered).group(1)
+    assert Action.objects.get(pk=first).formation.is_certifying
+
+
+def test_an_unknown_place_is_said_and_the_search_goes_on(client, indexed):
+    page = client.get("/recherche/", {"q": "infirmier", "ou": "Atlantide"}).content.decode()
+    assert "Commune ou code postal introuvable" in page
+    assert 'href="/metiers/J1506/"' in page
+
+
+def test_text_from_a_feed_is_escaped_in_highlights(client, indexed):
+    action = Action.objects.open().first()
+    Formation.objects.filter(pk=action.formation_id).update(objective="<script>alert(1)</script> cryptozoologie")
+    search_index_rebuild()
+    page = client.get("/recherche/", {"q": "cryptozoologie", "type": "formations"}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "<b>cryptozoologie</b>" in page
+
+
+def test_training_page_says_what_where_when_and_who(client, indexed, django_assert_max_num_queries):
+    action = Action.objects.open().filter(formation__rome_fiches__isnull=False).first()
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/formations/{action.pk}/").content.decode()
+    assert action.formation.title in page
+    assert "Prochaines sessions" in page
+    assert "Les métiers auxquels elle prépare" in page
+    assert client.get("/formations/999999/").status_code == 404
