@@ -167,7 +167,9 @@ class TantivyBackend:
         page_size = max(1, min(query.page_size, 100))
         offset = (max(query.page, 1) - 1) * page_size
         point = query.point
-        if query.sort == Sort.DISTANCE and point is not None:
+        by_distance = query.sort == Sort.DISTANCE and point is not None
+        within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
+        if point is not None and (by_distance or within_radius):
             found = searcher.search(combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False).hits
             located = []
             for score, address in found:
@@ -179,7 +181,13 @@ class TantivyBackend:
                     else math.inf
                 )
                 located.append((distance, -score, address, document))
-            located.sort(key=lambda item: (item[0], item[1]))
+            if within_radius and query.radius_km:
+                # The index filters on a box around the circle: its corners are left out here.
+                located = [item for item in located if item[0] <= query.radius_km]
+                total = len(located)
+            if by_distance:
+                located.sort(key=lambda item: (item[0], item[1]))
+            # otherwise they stay in the index's order: by relevance
             page = [(-negative, address, document) for _d, negative, address, document in located[offset:][:page_size]]
         else:
             found = searcher.search(combined, limit=page_size, offset=offset, count=False).hits

@@ -63,15 +63,19 @@ def search_view(request: HttpRequest) -> HttpResponse:
         if location
         else SearchQuery()
     )
-    overview = search(replace(point, text=text, page_size=1))
-    counts = overview.facets.get("kind", {})
+    counts = search(replace(point, text=text, page_size=1)).facets.get("kind", {})
+    if location:
+        # Occupations are not anywhere: they are counted and searched without the place.
+        occupations = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=1))
+        counts = {**counts, **occupations.facets.get("kind", {})}
     if kind is None:
         # The first tab with results, in the order people look for: occupations, trainings, places.
         kind = next((kind for _slug, kind, _label in TABS if counts.get(str(kind))), Kind.OCCUPATION)
     slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
     filters = {facet: request.GET[facet][:60] for facet, _label in FACETS[kind] if request.GET.get(facet, "").strip()}
     sort = Sort.DISTANCE if location and kind != Kind.OCCUPATION and not text else Sort.RELEVANCE
-    results = search(replace(point, text=text, kind=kind, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE))
+    scope = point if kind != Kind.OCCUPATION else SearchQuery()
+    results = search(replace(scope, text=text, kind=kind, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE))
     base = {"q": text, "ou": where, "type": slug, **filters}
 
     def url(**changes: str | None) -> str:

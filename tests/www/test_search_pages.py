@@ -36,6 +36,10 @@ def test_results_in_three_tabs_with_counts(client, indexed, django_assert_max_nu
 def test_training_tab_near_a_town_with_a_filter(client, indexed):
     page = client.get("/recherche/", {"q": "infirmier", "ou": "Blois", "type": "formations"}).content.decode()
     assert "à moins de 30 km de Blois (41)" in page
+    assert re.search(r">Métiers \(([1-9]\d*)\)<", page), "occupations are counted without the place"
+    distances = [float(value.replace(",", ".")) for value in re.findall(r"· ([\d,]+) km", page)]
+    assert distances
+    assert max(distances) <= 30
     link = re.search(r'href="(\?[^"]*certifying=oui[^"]*)"', page).group(1)
     filtered = client.get("/recherche/" + link.replace("&amp;", "&")).content.decode()
     assert "✓ Oui" in filtered
