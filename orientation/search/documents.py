@@ -29,6 +29,9 @@ class SearchDocument:
     tags: list[str] = field(default_factory=list)
     latitude: float | None = None
     longitude: float | None = None
+    #: how general the record is (an occupation's number of names): ranks "infirmier en soins
+    #: généraux" before "infirmier scolaire" for "infirmière"
+    weight: float = 0.0
 
     def prepared(self) -> SearchDocument:
         # The engines split words on apostrophes: « l’infirmière » indexes « infirmière ».
@@ -61,6 +64,7 @@ def occupation_documents() -> Iterator[SearchDocument]:
             body=fiche.definition,
             subtitle=f"{fiche.code} · {domaine.label}" if domaine else fiche.code,
             tags=tags,
+            weight=float(len(names)),
         ).prepared()
 
 

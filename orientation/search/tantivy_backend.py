@@ -68,6 +68,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("tags", stored=False, tokenizer_name="raw", fast=True)
     builder.add_float_field("latitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("longitude", stored=True, indexed=True, fast=True)
+    builder.add_float_field("weight", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -123,6 +124,7 @@ class TantivyBackend:
             "spelling": f"{document.title} {document.names}",
             "subtitle": document.subtitle,
             "tags": [f"kind:{document.kind}", *document.tags],
+            "weight": float(document.weight),
         }
         if document.latitude is not None and document.longitude is not None:
             fields["latitude"] = float(document.latitude)
@@ -170,7 +172,9 @@ class TantivyBackend:
         by_distance = query.sort == Sort.DISTANCE and point is not None
         within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
         if point is not None and (by_distance or within_radius):
-            found = searcher.search(combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False).hits
+            found = searcher.search(
+                combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False, weight_by_field="weight"
+            ).hits
             located = []
             for score, address in found:
                 document = searcher.doc(address)
@@ -190,7 +194,9 @@ class TantivyBackend:
             # otherwise they stay in the index's order: by relevance
             page = [(-negative, address, document) for _d, negative, address, document in located[offset:][:page_size]]
         else:
-            found = searcher.search(combined, limit=page_size, offset=offset, count=False).hits
+            found = searcher.search(
+                combined, limit=page_size, offset=offset, count=False, weight_by_field="weight"
+            ).hits
             page = [(score, address, searcher.doc(address)) for score, address in found]
         snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body") if words else None
         if snippets is not None:

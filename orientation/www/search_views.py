@@ -73,7 +73,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
         kind = next((kind for _slug, kind, _label in TABS if counts.get(str(kind))), Kind.OCCUPATION)
     slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
     filters = {facet: request.GET[facet][:60] for facet, _label in FACETS[kind] if request.GET.get(facet, "").strip()}
-    sort = Sort.DISTANCE if location and kind != Kind.OCCUPATION and not text else Sort.RELEVANCE
+    # Near a town, the nearest place first; a training by relevance unless nothing was typed.
+    sort = (
+        Sort.DISTANCE if location and (kind == Kind.PLACE or (kind == Kind.TRAINING and not text)) else Sort.RELEVANCE
+    )
     scope = point if kind != Kind.OCCUPATION else SearchQuery()
     results = search(replace(scope, text=text, kind=kind, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE))
     base = {"q": text, "ou": where, "type": slug, **filters}

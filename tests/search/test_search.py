@@ -40,9 +40,9 @@ def test_a_typo_in_a_single_long_word_is_forgiven_and_said(indexed):
 
 
 def test_operator_synonyms_take_effect(indexed):
-    assert search(SearchQuery(text="cuisto", kind=Kind.OCCUPATION)).total == 0
-    synonym_save(term="cuisto", expansion="cuisinier")
-    results = search(SearchQuery(text="cuisto", kind=Kind.OCCUPATION))
+    assert search(SearchQuery(text="marmiton", kind=Kind.OCCUPATION)).total == 0
+    synonym_save(term="Marmiton", expansion="cuisinier")
+    results = search(SearchQuery(text="marmiton", kind=Kind.OCCUPATION))
     assert results.hits[0].title.startswith("Cuisinier")
 
 

@@ -1,0 +1,109 @@
+"""Judged queries on the real open data: what a person types, and what must come in the top 3."""
+
+import importlib
+
+import pytest
+
+from orientation.search.documents import all_documents
+from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.selectors import locate, search
+from orientation.search.services import synonym_save
+from orientation.search.tantivy_backend import TantivyBackend
+
+pytestmark = [pytest.mark.real_data, pytest.mark.django_db]
+
+SEEDED = importlib.import_module("orientation.search.migrations.0002_common_synonyms").COMMON
+
+#: query → a ROME code a person expects among the first three occupations
+OCCUPATIONS = {
+    "infirmière": "J1506",
+    "infirmeire": "J1506",  # a typo
+    "boulangère": "D1102",
+    "plombier": "F1603",
+    "développeur informatique": "M1805",
+    "maçon": "F1703",
+    "professeur des écoles": "K2106",
+    "conducteur de bus": "N4103",
+    "cuisinier": "G1609",
+    "comptable": "M1203",
+    "éducatrice spécialisée": "K1207",
+    "électricien": "F1602",
+    "jardinier": "A1208",
+    "pâtissier": "D1104",
+    "coiffeuse": "D1202",
+    "secrétaire médicale": "M1609",
+    "ambulancier": "J1305",
+    "puéricultrice": "J1507",
+    "kinésithérapeute": "J1404",
+    "architecte": "F1101",
+    "boucher": "D1101",
+    "serveur": "G1803",
+    "menuisier": "H2206",
+    "chauffeur poids lourd": "N4101",
+    "data scientist": "M1405",
+    "auxiliaire de vie": "K1306",
+    "assistante maternelle": "K1310",
+    "community manager": "E1110",
+    "soudeur": "H2913",
+    "fleuriste": "D1209",
+    "caissière": "D1505",
+    "agriculteur": "A1416",
+    "mécanicien auto": "I1604",  # synonym: auto → automobile
+    "nounou": "K1303",  # synonym: garde d'enfant
+    "kiné": "J1404",  # synonym
+    "dev web": "M1855",  # synonym
+    "sage-femme": "J1104",
+    "hôtesse de l'air": "N2101",
+    "bibliothécaire": "K1603",
+    "journaliste": "E1106",
+    "aide-soignante": "J1501",
+}
+#: (query, town) → words of the nearest place's name, which must be in that town's area
+PLACES = {
+    ("mission locale", "Blois"): "Mission locale",
+    ("CIO", "Tours"): "Centre d’information et d’orientation",
+    ("information jeunesse", "Rennes"): "information jeunesse",
+    ("France Travail", "Lille"): "France Travail",
+    ("orientation", "Marseille"): "orientation",
+}
+
+
+@pytest.fixture(scope="module")
+def real_index(module_data, open_data, django_db_blocker, tmp_path_factory):
+    module_data("import_open_data", str(open_data))
+    folder = tmp_path_factory.mktemp("real-search")
+    with django_db_blocker.unblock():
+        TantivyBackend(folder / "tantivy").rebuild(all_documents())
+    return folder
+
+
+@pytest.fixture
+def judged(real_index, settings):
+    settings.SEARCH_INDEX_DIR = real_index
+    for term, expansion in SEEDED.items():
+        synonym_save(term=term, expansion=expansion)
+
+
+@pytest.mark.parametrize(("text", "code"), sorted(OCCUPATIONS.items()))
+def test_occupation_queries_find_the_expected_fiche_in_the_top_3(judged, text, code):
+    results = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=3))
+    assert code in [hit.key for hit in results.hits], [(hit.key, hit.title) for hit in results.hits]
+
+
+@pytest.mark.parametrize(("text", "town", "name"), [(*key, name) for key, name in sorted(PLACES.items())])
+def test_the_nearest_place_of_a_network_comes_first(judged, text, town, name):
+    where = locate(town)
+    results = search(
+        SearchQuery(
+            text=text,
+            kind=Kind.PLACE,
+            latitude=where.latitude,
+            longitude=where.longitude,
+            radius_km=30,
+            sort=Sort.DISTANCE,
+            page_size=3,
+        )
+    )
+    first = results.hits[0]
+    assert name.lower() in first.title.lower()
+    assert first.distance_km < 10
