@@ -16,6 +16,7 @@ from orientation.occupations.selectors import (
 )
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
+from orientation.www import structured_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,7 +58,14 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "www/occupation_detail.html",
-        {"fiche": fiche, "skill_groups": skill_groups(fiche), "title": fiche.title},
+        {
+            "fiche": fiche,
+            "skill_groups": skill_groups(fiche),
+            "title": fiche.title,
+            "structured_data": structured_data.to_script(
+                structured_data.occupation(fiche, request.build_absolute_uri())
+            ),
+        },
     )
 
 
@@ -73,7 +81,14 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "www/place_detail.html",
-        {"detail": detail, "place": detail.place, "title": detail.place.name},
+        {
+            "detail": detail,
+            "place": detail.place,
+            "title": detail.place.name,
+            "structured_data": structured_data.to_script(
+                structured_data.place(detail.place, request.build_absolute_uri())
+            ),
+        },
     )
 
 
@@ -84,5 +99,12 @@ def training_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "www/training_detail.html",
-        {"action": action, "formation": action.formation, "title": action.formation.title},
+        {
+            "action": action,
+            "formation": action.formation,
+            "title": action.formation.title,
+            "structured_data": structured_data.to_script(
+                structured_data.training(action, request.build_absolute_uri())
+            ),
+        },
     )
