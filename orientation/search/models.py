@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,34 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.expansion}"
+
+
+class SearchEntry(models.Model):
+    """One indexed document, for the PostgreSQL full-text backend (SEARCH_BACKEND=postgres).
+
+    ``document`` is the weighted tsvector (title A, other names B, text C) in the
+    ``fr_unaccent`` configuration; the GIN index on it, the configuration and the
+    extensions exist on PostgreSQL only (see the migration).
+    """
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=50)
+    title = models.TextField()
+    names = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    subtitle = models.TextField(blank=True)
+    spelling = models.TextField(blank=True)
+    tags = models.JSONField(default=list)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    weight = models.FloatField(default=0)
+    # A column of type tsvector; SQLite stores nothing in it (the table serves PostgreSQL only).
+    document = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("entrée de l’index de recherche")
+        verbose_name_plural = _("entrées de l’index de recherche")
+        indexes = [models.Index(fields=["kind", "key"], name="search_entry_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache as memoize
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 
 from orientation.search.analysis import folded, query_words
+from orientation.search.documents import SearchDocument
 from orientation.search.models import Synonym
+from orientation.search.postgres_backend import PostgresBackend
 from orientation.search.query import SearchQuery, SearchResults
 from orientation.search.tantivy_backend import TantivyBackend
 from orientation.territories.geocoding import Geocoder
 
 
+class SearchBackend(Protocol):
+    """What an engine does; the contract tests in tests/search run on each."""
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int: ...
+
+    def search(self, query: SearchQuery, synonyms: dict[str, list[str]] | None = None) -> SearchResults: ...
+
+    def is_built(self) -> bool: ...
+
+
 @memoize
-def _backend(name: str, folder: str) -> TantivyBackend:
-    if name != "tantivy":
-        raise ValueError(f"SEARCH_BACKEND inconnu : {name!r} (attendu : tantivy)")
-    return TantivyBackend(Path(folder) / "tantivy")
+def _backend(name: str, folder: str) -> SearchBackend:
+    if name == "tantivy":
+        return TantivyBackend(Path(folder) / "tantivy")
+    if name == "postgres":
+        return PostgresBackend()
+    raise ValueError(f"SEARCH_BACKEND inconnu : {name!r} (attendu : tantivy ou postgres)")
 
 
-def backend() -> TantivyBackend:
+def backend() -> SearchBackend:
     return _backend(settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
 
 

@@ -8,7 +8,6 @@ removed. The database stays the source of truth.
 from __future__ import annotations
 
 import html
-import math
 import os
 import shutil
 import threading
@@ -22,18 +21,13 @@ import tantivy
 from orientation.search.analysis import folded, query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
+from orientation.search.ranking import DISTANCE_CANDIDATES, FACETS, page_near, wants_fuzzy
 from orientation.territories.geo import bounding_box, distance_km
 
 ANALYZER = "fr_stem"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
 PLAIN_ANALYZER = "fr_plain"
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
-#: matches sorted by distance in Python at most (a radius keeps far fewer)
-DISTANCE_CANDIDATES = 5000
-#: fewer matches than this for a single word: close spellings are searched too
-FUZZY_BELOW = 3
-FUZZY_MIN_LENGTH = 5
-FACETS = ("kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine")
 
 
 def french_analyzer() -> tantivy.TextAnalyzer:
@@ -161,7 +155,7 @@ class TantivyBackend:
         combined = self._combine(text_query, filters)
         total = self._count(searcher, combined)
         fuzzy = False
-        if total < FUZZY_BELOW and len(words) == 1 and len(words[0]) >= FUZZY_MIN_LENGTH:
+        if wants_fuzzy(words, total):
             fuzzy_query = self._combine(self._text_query(index, words, fuzzy=True), filters)
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
@@ -175,33 +169,29 @@ class TantivyBackend:
             found = searcher.search(
                 combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False, weight_by_field="weight"
             ).hits
-            located = []
-            for score, address in found:
-                document = searcher.doc(address)
-                latitude, longitude = document.get_first("latitude"), document.get_first("longitude")
-                distance = (
-                    distance_km(point[0], point[1], latitude, longitude)
-                    if latitude is not None and longitude is not None
-                    else math.inf
-                )
-                located.append((distance, -score, address, document))
-            if within_radius and query.radius_km:
-                # The index filters on a box around the circle: its corners are left out here.
-                located = [item for item in located if item[0] <= query.radius_km]
-                total = len(located)
-            if by_distance:
-                located.sort(key=lambda item: (item[0], item[1]))
-            # otherwise they stay in the index's order: by relevance
-            page = [(-negative, address, document) for _d, negative, address, document in located[offset:][:page_size]]
+            documents = [(score, searcher.doc(address)) for score, address in found]
+            page, kept = page_near(
+                (
+                    (document.get_first("latitude"), document.get_first("longitude"), (score, document))
+                    for score, document in documents
+                ),
+                point=point,
+                radius_km=query.radius_km if within_radius else None,
+                by_distance=by_distance,
+                offset=offset,
+                page_size=page_size,
+            )
+            if within_radius:
+                total = kept
         else:
             found = searcher.search(
                 combined, limit=page_size, offset=offset, count=False, weight_by_field="weight"
             ).hits
-            page = [(score, address, searcher.doc(address)) for score, address in found]
+            page = [(score, searcher.doc(address)) for score, address in found]
         snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body") if words else None
         if snippets is not None:
             snippets.set_max_num_chars(220)
-        hits = [self._hit(score, document, snippets, point) for score, _address, document in page]
+        hits = [self._hit(score, document, snippets, point) for score, document in page]
         return SearchResults(query=query, total=total, hits=hits, facets=self._facets(searcher, combined), fuzzy=fuzzy)
 
     def _text_query(self, index: tantivy.Index, words: list[str], *, fuzzy: bool) -> tantivy.Query | None:

@@ -3,8 +3,10 @@
 import importlib
 
 import pytest
+from django.db import connection
 
 from orientation.search.documents import all_documents
+from orientation.search.postgres_backend import PostgresBackend
 from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
 from orientation.search.services import synonym_save
@@ -74,11 +76,16 @@ def real_index(module_data, open_data, django_db_blocker, tmp_path_factory):
     folder = tmp_path_factory.mktemp("real-search")
     with django_db_blocker.unblock():
         TantivyBackend(folder / "tantivy").rebuild(all_documents())
+        if connection.vendor == "postgresql":
+            PostgresBackend().rebuild(all_documents())
     return folder
 
 
-@pytest.fixture
-def judged(real_index, settings):
+@pytest.fixture(params=["tantivy", "postgres"])
+def judged(request, real_index, settings):
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("moteur PostgreSQL : lancer avec DATABASE_URL=postgres://… (c’est le cas en CI)")
+    settings.SEARCH_BACKEND = request.param
     settings.SEARCH_INDEX_DIR = real_index
     for term, expansion in SEEDED.items():
         synonym_save(term=term, expansion=expansion)

@@ -1,0 +1,246 @@
+"""The PostgreSQL full-text engine, for a deployment that wants one system.
+
+Documents live in ``search_searchentry`` with a weighted tsvector in the ``fr_unaccent``
+configuration (French stemming, accents removed) and a GIN index. A rebuild replaces
+the rows in one transaction: searches see the old entries or the new ones. Close
+spellings use pg_trgm's word similarity. The query API and its answers are those of
+the Tantivy engine; the same contract tests run on both.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from orientation.search.analysis import folded, query_words
+from orientation.search.documents import SearchDocument
+from orientation.search.models import SearchEntry
+from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
+from orientation.search.ranking import DISTANCE_CANDIDATES, FACETS, page_near, wants_fuzzy
+from orientation.territories.geo import bounding_box, distance_km
+
+CONFIG = "fr_unaccent"
+BATCH = 2000
+#: markers ts_headline puts around matches; the extract is escaped, then they become <b>
+START, STOP = "\x02", "\x03"
+#: the PostgreSQL parser splits words on ' but not on ’: « l’infirmière » must give « infirmière »
+APOSTROPHES = "replace({}, '’', '''')"
+
+
+class PostgresBackend:
+    def __init__(self) -> None:
+        self._synonyms: dict[str, list[str]] = {}
+
+    def is_built(self) -> bool:
+        return SearchEntry.objects.exists()
+
+    def rebuild(self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        if connection.vendor != "postgresql":
+            raise RuntimeError("SEARCH_BACKEND=postgres demande une base PostgreSQL")
+        count = 0
+        with transaction.atomic():
+            SearchEntry.objects.all().delete()
+            batch: list[SearchEntry] = []
+            for document in documents:
+                batch.append(
+                    SearchEntry(
+                        kind=str(document.kind),
+                        key=document.key,
+                        title=document.title,
+                        names=document.names,
+                        body=document.body,
+                        subtitle=document.subtitle,
+                        spelling=folded(f"{document.title} {document.names}"),
+                        tags=[f"kind:{document.kind}", *document.tags],
+                        latitude=document.latitude,
+                        longitude=document.longitude,
+                        weight=document.weight,
+                    )
+                )
+                count += 1
+                if len(batch) >= BATCH:
+                    SearchEntry.objects.bulk_create(batch)
+                    batch = []
+                    if progress is not None:
+                        progress(count)
+            SearchEntry.objects.bulk_create(batch)
+            with connection.cursor() as cursor:
+                # Each text twice: stemmed with its accents (Snowball needs them: « infirmière »
+                # and « infirmier » meet), and without accents for what people type without them.
+                weighted = " || ".join(
+                    f"setweight(to_tsvector('french', {text}) || to_tsvector('{CONFIG}', {text}), '{weight}')"
+                    for text, weight in (
+                        (APOSTROPHES.format("title"), "A"),
+                        (APOSTROPHES.format("names"), "B"),
+                        (APOSTROPHES.format("body"), "C"),
+                    )
+                )
+                cursor.execute(f"UPDATE search_searchentry SET document = {weighted}")
+        if progress is not None:
+            progress(count)
+        return count
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, synonyms: dict[str, list[str]] | None = None) -> SearchResults:
+        self._synonyms = synonyms or {}
+        words = query_words(query.text)
+        filter_sql, filter_params = self._filters(query)
+        text_sql, text_params = self._text(words)
+        where = " AND ".join(part for part in (text_sql, filter_sql) if part) or "TRUE"
+        params = [*text_params, *filter_params]
+        total = self._count(where, params)
+        fuzzy = False
+        if wants_fuzzy(words, total):
+            fuzzy_where = " AND ".join(part for part in ("%s <%% spelling", filter_sql) if part)
+            fuzzy_params = [folded(words[0]), *filter_params]
+            fuzzy_total = self._count(fuzzy_where, fuzzy_params)
+            if fuzzy_total > total:
+                where, params, total, fuzzy = fuzzy_where, fuzzy_params, fuzzy_total, True
+        rank = self._rank(words, fuzzy)
+        page_size = max(1, min(query.page_size, 100))
+        offset = (max(query.page, 1) - 1) * page_size
+        point = query.point
+        by_distance = query.sort == Sort.DISTANCE and point is not None
+        within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
+        columns = "id, kind, key, title, subtitle, body, latitude, longitude"
+        if point is not None and (by_distance or within_radius):
+            rows = self._rows(
+                f"SELECT {columns}, {rank[0]} AS score FROM search_searchentry WHERE {where} "
+                f"ORDER BY score DESC, id LIMIT {DISTANCE_CANDIDATES}",
+                [*rank[1], *params],
+            )
+            page, kept = page_near(
+                ((row["latitude"], row["longitude"], row) for row in rows),
+                point=point,
+                radius_km=query.radius_km if within_radius else None,
+                by_distance=by_distance,
+                offset=offset,
+                page_size=page_size,
+            )
+            if within_radius:
+                total = kept
+        else:
+            page = self._rows(
+                f"SELECT {columns}, {rank[0]} AS score FROM search_searchentry WHERE {where} "
+                f"ORDER BY score DESC, id LIMIT {page_size} OFFSET {offset}",
+                [*rank[1], *params],
+            )
+        highlights = self._highlights(words, [row["id"] for row in page], fuzzy)
+        hits = [self._hit(row, highlights.get(row["id"], ""), point) for row in page]
+        return SearchResults(query=query, total=total, hits=hits, facets=self._facets(where, params), fuzzy=fuzzy)
+
+    def _word_tsquery(self, word: str) -> tuple[str, list[str]]:
+        sql = f"(plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s))"
+        params = [word, word]
+        expansion = " ".join(self._synonyms.get(folded(word), []))
+        if expansion:
+            sql = f"({sql} || plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s))"
+            params += [expansion, expansion]
+        return sql, params
+
+    def _tsquery(self, words: list[str]) -> tuple[str, list[str]]:
+        parts, params = [], []
+        for word in words:
+            sql, word_params = self._word_tsquery(word)
+            parts.append(sql)
+            params += word_params
+        return " && ".join(parts), params
+
+    def _text(self, words: list[str]) -> tuple[str, list[Any]]:
+        if not words:
+            return "", []
+        tsquery, params = self._tsquery(words)
+        return f"document @@ ({tsquery})", params
+
+    def _rank(self, words: list[str], fuzzy: bool) -> tuple[str, list[Any]]:
+        if not words:
+            return "0.0", []
+        if fuzzy:
+            return "word_similarity(%s, spelling)", [folded(words[0])]
+        tsquery, params = self._tsquery(words)
+        # The same weights as the Tantivy fields (title 4, names 2, text 1), and general records first.
+        return f"ts_rank_cd('{{0.1, 0.25, 0.5, 1.0}}', document, ({tsquery}), 1) * log(2 + weight)", params
+
+    def _filters(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        if query.kind is not None:
+            parts.append("kind = %s")
+            params.append(str(query.kind))
+        for facet, value in sorted(query.filters.items()):
+            parts.append("tags::jsonb @> %s::jsonb")
+            params.append(f'["{_json_string(f"{facet}:{value}")}"]')
+        point = query.point
+        if point is not None and query.radius_km:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(point[0], point[1], query.radius_km)
+            parts.append("latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s")
+            params += [min_lat, max_lat, min_lon, max_lon]
+        return " AND ".join(parts), params
+
+    def _count(self, where: str, params: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM search_searchentry WHERE {where}", params)
+            return int(cursor.fetchone()[0])
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _facets(self, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+        facets: dict[str, dict[str, int]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tag, count(*) FROM search_searchentry, jsonb_array_elements_text(tags::jsonb) AS tag "
+                f"WHERE {where} GROUP BY tag",
+                params,
+            )
+            for tag, count in cursor.fetchall():
+                facet, _, value = tag.partition(":")
+                if facet in FACETS:
+                    facets.setdefault(facet, {})[value] = int(count)
+        return facets
+
+    def _highlights(self, words: list[str], ids: list[int], fuzzy: bool) -> dict[int, str]:
+        if not ids:
+            return {}
+        if not words or fuzzy:
+            rows = SearchEntry.objects.filter(pk__in=ids).values_list("pk", "body")
+            return {pk: html.escape(body[:220]) for pk, body in rows}
+        tsquery, params = self._tsquery(words)
+        options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=1"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline('french', {APOSTROPHES.format('body')}, ({tsquery}), %s) "
+                "FROM search_searchentry WHERE id = ANY(%s)",
+                [*params, options, ids],
+            )
+            found = {}
+            for pk, extract in cursor.fetchall():
+                escaped = html.escape(extract or "").replace(START, "<b>").replace(STOP, "</b>")
+                found[pk] = escaped
+            return found
+
+    @staticmethod
+    def _hit(row: dict[str, Any], highlight: str, point: tuple[float, float] | None) -> Hit:
+        distance = None
+        if point is not None and row["latitude"] is not None and row["longitude"] is not None:
+            distance = round(distance_km(point[0], point[1], row["latitude"], row["longitude"]), 1)
+        return Hit(
+            kind=Kind(row["kind"]),
+            key=row["key"],
+            title=row["title"],
+            subtitle=row["subtitle"],
+            highlight=highlight or html.escape((row["body"] or "")[:220]),
+            score=float(row["score"] or 0),
+            distance_km=distance,
+        )
+
+
+def _json_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
