@@ -10,7 +10,7 @@ the Tantivy engine; the same contract tests run on both.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from orientation.search.analysis import folded, query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.models import SearchEntry
-from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
-from orientation.search.ranking import DISTANCE_CANDIDATES, FACETS, page_near, wants_fuzzy
+from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
+from orientation.search.ranking import choose_page, expanded, facet_counts, wants_fuzzy
 from orientation.territories.geo import bounding_box, distance_km
 
 CONFIG = "fr_unaccent"
@@ -31,9 +31,6 @@ APOSTROPHES = "replace({}, '’', '''')"
 
 
 class PostgresBackend:
-    def __init__(self) -> None:
-        self._synonyms: dict[str, list[str]] = {}
-
     def is_built(self) -> bool:
         return SearchEntry.objects.exists()
 
@@ -86,10 +83,10 @@ class PostgresBackend:
     # -- searching ---------------------------------------------------------------------
 
     def search(self, query: SearchQuery, synonyms: dict[str, list[str]] | None = None) -> SearchResults:
-        self._synonyms = synonyms or {}
         words = query_words(query.text)
+        terms = expanded(words, synonyms or {})
         filter_sql, filter_params = self._filters(query)
-        text_sql, text_params = self._text(words)
+        text_sql, text_params = self._text(terms)
         where = " AND ".join(part for part in (text_sql, filter_sql) if part) or "TRUE"
         params = [*text_params, *filter_params]
         total = self._count(where, params)
@@ -100,68 +97,50 @@ class PostgresBackend:
             fuzzy_total = self._count(fuzzy_where, fuzzy_params)
             if fuzzy_total > total:
                 where, params, total, fuzzy = fuzzy_where, fuzzy_params, fuzzy_total, True
-        rank = self._rank(words, fuzzy)
-        page_size = max(1, min(query.page_size, 100))
-        offset = (max(query.page, 1) - 1) * page_size
-        point = query.point
-        by_distance = query.sort == Sort.DISTANCE and point is not None
-        within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
-        columns = "id, kind, key, title, subtitle, body, latitude, longitude"
-        if point is not None and (by_distance or within_radius):
-            rows = self._rows(
-                f"SELECT {columns}, {rank[0]} AS score FROM search_searchentry WHERE {where} "
-                f"ORDER BY score DESC, id LIMIT {DISTANCE_CANDIDATES}",
-                [*rank[1], *params],
-            )
-            page, kept = page_near(
-                ((row["latitude"], row["longitude"], row) for row in rows),
-                point=point,
-                radius_km=query.radius_km if within_radius else None,
-                by_distance=by_distance,
-                offset=offset,
-                page_size=page_size,
-            )
-            if within_radius:
-                total = kept
-        else:
-            page = self._rows(
-                f"SELECT {columns}, {rank[0]} AS score FROM search_searchentry WHERE {where} "
-                f"ORDER BY score DESC, id LIMIT {page_size} OFFSET {offset}",
-                [*rank[1], *params],
-            )
-        highlights = self._highlights(words, [row["id"] for row in page], fuzzy)
-        hits = [self._hit(row, highlights.get(row["id"], ""), point) for row in page]
+        rank_sql, rank_params = self._rank(terms, fuzzy)
+        select = (
+            f"SELECT id, kind, key, title, subtitle, body, latitude, longitude, {rank_sql} AS score "
+            f"FROM search_searchentry WHERE {where} ORDER BY score DESC, id"
+        )
+
+        def ranked(offset: int, limit: int) -> list[dict[str, Any]]:
+            return self._rows(f"{select} LIMIT {int(limit)} OFFSET {int(offset)}", [*rank_params, *params])
+
+        def candidates(limit: int) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+            for row in ranked(0, limit):
+                yield row["latitude"], row["longitude"], row
+
+        page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
+        highlights = self._highlights(terms, [row["id"] for row in page], fuzzy)
+        hits = [self._hit(row, highlights.get(row["id"], ""), query.point) for row in page]
         return SearchResults(query=query, total=total, hits=hits, facets=self._facets(where, params), fuzzy=fuzzy)
 
-    def _word_tsquery(self, word: str) -> tuple[str, list[str]]:
-        sql = f"(plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s))"
-        params = [word, word]
-        expansion = " ".join(self._synonyms.get(folded(word), []))
-        if expansion:
-            sql = f"({sql} || plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s))"
-            params += [expansion, expansion]
-        return sql, params
-
-    def _tsquery(self, words: list[str]) -> tuple[str, list[str]]:
+    @staticmethod
+    def _tsquery(terms: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
+        """Every word, each with its synonyms' words as an alternative, stemmed with and without accents."""
         parts, params = [], []
-        for word in words:
-            sql, word_params = self._word_tsquery(word)
-            parts.append(sql)
-            params += word_params
+        for word, synonyms in terms:
+            alternatives = [word, " ".join(synonyms)] if synonyms else [word]
+            parts.append(
+                "("
+                + " || ".join(f"plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s)" for _ in alternatives)
+                + ")"
+            )
+            params += [text for text in alternatives for _config in range(2)]
         return " && ".join(parts), params
 
-    def _text(self, words: list[str]) -> tuple[str, list[Any]]:
-        if not words:
+    def _text(self, terms: list[tuple[str, list[str]]]) -> tuple[str, list[Any]]:
+        if not terms:
             return "", []
-        tsquery, params = self._tsquery(words)
+        tsquery, params = self._tsquery(terms)
         return f"document @@ ({tsquery})", params
 
-    def _rank(self, words: list[str], fuzzy: bool) -> tuple[str, list[Any]]:
-        if not words:
+    def _rank(self, terms: list[tuple[str, list[str]]], fuzzy: bool) -> tuple[str, list[Any]]:
+        if not terms:
             return "0.0", []
         if fuzzy:
-            return "word_similarity(%s, spelling)", [folded(words[0])]
-        tsquery, params = self._tsquery(words)
+            return "word_similarity(%s, spelling)", [folded(terms[0][0])]
+        tsquery, params = self._tsquery(terms)
         # The same weights as the Tantivy fields (title 4, names 2, text 1), and general records first.
         return f"ts_rank_cd('{{0.1, 0.25, 0.5, 1.0}}', document, ({tsquery}), 1) * log(2 + weight)", params
 
@@ -193,26 +172,21 @@ class PostgresBackend:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _facets(self, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
-        facets: dict[str, dict[str, int]] = {}
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT tag, count(*) FROM search_searchentry, jsonb_array_elements_text(tags::jsonb) AS tag "
                 f"WHERE {where} GROUP BY tag",
                 params,
             )
-            for tag, count in cursor.fetchall():
-                facet, _, value = tag.partition(":")
-                if facet in FACETS:
-                    facets.setdefault(facet, {})[value] = int(count)
-        return facets
+            return facet_counts(cursor.fetchall())
 
-    def _highlights(self, words: list[str], ids: list[int], fuzzy: bool) -> dict[int, str]:
+    def _highlights(self, terms: list[tuple[str, list[str]]], ids: list[int], fuzzy: bool) -> dict[int, str]:
         if not ids:
             return {}
-        if not words or fuzzy:
+        if not terms or fuzzy:
             rows = SearchEntry.objects.filter(pk__in=ids).values_list("pk", "body")
             return {pk: html.escape(body[:220]) for pk, body in rows}
-        tsquery, params = self._tsquery(words)
+        tsquery, params = self._tsquery(terms)
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=1"
         with connection.cursor() as cursor:
             cursor.execute(

@@ -1,12 +1,14 @@
-"""What both engines decide the same way: when to try close spellings, which facets to
-count, and how matches near a point are kept and ordered."""
+"""What both engines decide the same way: synonyms, when to try close spellings, which
+facets to count, which page to show and how matches near a point are kept and ordered."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from orientation.search.analysis import folded
+from orientation.search.query import MAX_PAGE_SIZE, SearchQuery, Sort
 from orientation.territories.geo import distance_km
 
 T = TypeVar("T")
@@ -48,3 +50,49 @@ def page_near(
     if by_distance:
         located.sort(key=lambda entry: (entry[0], entry[1]))
     return [item for _distance, _rank, item in located[offset : offset + page_size]], len(located)
+
+
+def expanded(words: list[str], synonyms: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Each query word with the words it stands for in the operators' synonyms (often none)."""
+    return [(word, synonyms.get(folded(word), [])) for word in words]
+
+
+def facet_counts(buckets: Iterable[tuple[str, int]]) -> dict[str, dict[str, int]]:
+    """facet → value → count, from the ("facet:value", count) pairs an engine counted."""
+    facets: dict[str, dict[str, int]] = {}
+    for tag, count in buckets:
+        facet, _, value = tag.partition(":")
+        if facet in FACETS:
+            facets.setdefault(facet, {})[value] = int(count)
+    return facets
+
+
+def choose_page(
+    query: SearchQuery,
+    total: int,
+    *,
+    candidates: Callable[[int], Iterable[tuple[float | None, float | None, T]]],
+    ranked: Callable[[int, int], list[T]],
+) -> tuple[list[T], int]:
+    """The page of results and the total, for either engine.
+
+    ``ranked(offset, limit)`` is a page in relevance order; ``candidates(limit)`` the
+    first matches in relevance order with their coordinates, used when a point asks
+    for an exact radius or for the nearest first.
+    """
+    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    offset = (max(query.page, 1) - 1) * page_size
+    point = query.point
+    by_distance = query.sort == Sort.DISTANCE and point is not None
+    within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
+    if point is None or not (by_distance or within_radius):
+        return ranked(offset, page_size), total
+    page, kept = page_near(
+        candidates(max(1, min(total, DISTANCE_CANDIDATES))),
+        point=point,
+        radius_km=query.radius_km if within_radius else None,
+        by_distance=by_distance,
+        offset=offset,
+        page_size=page_size,
+    )
+    return page, kept if within_radius else total

@@ -12,16 +12,16 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from orientation.search.analysis import folded, query_words
+from orientation.search.analysis import query_words
 from orientation.search.documents import SearchDocument
-from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
-from orientation.search.ranking import DISTANCE_CANDIDATES, FACETS, page_near, wants_fuzzy
+from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
+from orientation.search.ranking import choose_page, expanded, facet_counts, wants_fuzzy
 from orientation.territories.geo import bounding_box, distance_km
 
 ANALYZER = "fr_stem"
@@ -75,7 +75,6 @@ class TantivyBackend:
         self.schema = build_schema()
         self.analyzer = french_analyzer()
         self.plain = plain_analyzer()
-        self._synonyms: dict[str, list[str]] = {}
 
     # -- building ----------------------------------------------------------------------
 
@@ -149,68 +148,43 @@ class TantivyBackend:
             return SearchResults(query=query, total=0, hits=[], facets={})
         searcher = index.searcher()
         words = query_words(query.text)
+        terms = expanded(words, synonyms or {})
         filters = self._filters(query)
-        self._synonyms = synonyms or {}
-        text_query = self._text_query(index, words, fuzzy=False)
-        combined = self._combine(text_query, filters)
+        combined = self._combine(self._text_query(terms, fuzzy=False), filters)
         total = self._count(searcher, combined)
         fuzzy = False
         if wants_fuzzy(words, total):
-            fuzzy_query = self._combine(self._text_query(index, words, fuzzy=True), filters)
+            fuzzy_query = self._combine(self._text_query(terms, fuzzy=True), filters)
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
                 combined, total, fuzzy = fuzzy_query, fuzzy_total, True
-        page_size = max(1, min(query.page_size, 100))
-        offset = (max(query.page, 1) - 1) * page_size
-        point = query.point
-        by_distance = query.sort == Sort.DISTANCE and point is not None
-        within_radius = point is not None and bool(query.radius_km) and total <= DISTANCE_CANDIDATES
-        if point is not None and (by_distance or within_radius):
-            found = searcher.search(
-                combined, limit=max(1, min(total, DISTANCE_CANDIDATES)), count=False, weight_by_field="weight"
-            ).hits
-            documents = [(score, searcher.doc(address)) for score, address in found]
-            page, kept = page_near(
-                (
-                    (document.get_first("latitude"), document.get_first("longitude"), (score, document))
-                    for score, document in documents
-                ),
-                point=point,
-                radius_km=query.radius_km if within_radius else None,
-                by_distance=by_distance,
-                offset=offset,
-                page_size=page_size,
-            )
-            if within_radius:
-                total = kept
-        else:
-            found = searcher.search(
-                combined, limit=page_size, offset=offset, count=False, weight_by_field="weight"
-            ).hits
-            page = [(score, searcher.doc(address)) for score, address in found]
+
+        def ranked(offset: int, limit: int) -> list[tuple[float, tantivy.Document]]:
+            found = searcher.search(combined, limit=limit, offset=offset, count=False, weight_by_field="weight")
+            return [(score, searcher.doc(address)) for score, address in found.hits]
+
+        def candidates(limit: int) -> Iterator[tuple[Any, Any, tuple[float, tantivy.Document]]]:
+            for score, document in ranked(0, limit):
+                yield document.get_first("latitude"), document.get_first("longitude"), (score, document)
+
+        page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
         snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body") if words else None
         if snippets is not None:
             snippets.set_max_num_chars(220)
-        hits = [self._hit(score, document, snippets, point) for score, document in page]
+        hits = [self._hit(score, document, snippets, query.point) for score, document in page]
         return SearchResults(query=query, total=total, hits=hits, facets=self._facets(searcher, combined), fuzzy=fuzzy)
 
-    def _text_query(self, index: tantivy.Index, words: list[str], *, fuzzy: bool) -> tantivy.Query | None:
-        if not words:
-            return None
+    def _text_query(self, terms: list[tuple[str, list[str]]], *, fuzzy: bool) -> tantivy.Query | None:
         clauses = []
-        for word in words:
+        for word, synonyms in terms:
             if fuzzy:
-                terms = self.plain.analyze(word)
-                if terms:
-                    field_query = tantivy.Query.fuzzy_term_query(self.schema, "spelling", terms[0], distance=1)
+                tokens = self.plain.analyze(word)
+                if tokens:
+                    field_query = tantivy.Query.fuzzy_term_query(self.schema, "spelling", tokens[0], distance=1)
                     clauses.append((tantivy.Occur.Must, field_query))
                 continue
             clause = self._word_query(word)
-            expansion = [
-                found
-                for other in self._synonyms.get(folded(word), [])
-                if (found := self._word_query(other)) is not None
-            ]
+            expansion = [found for other in synonyms if (found := self._word_query(other)) is not None]
             if expansion:
                 # « nounou » finds itself, or every word of « garde d’enfant »
                 meaning = tantivy.Query.boolean_query([(tantivy.Occur.Must, item) for item in expansion])
@@ -261,12 +235,8 @@ class TantivyBackend:
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
         answer = searcher.aggregate(query, {"tags": {"terms": {"field": "tags", "size": 500}}})
-        facets: dict[str, dict[str, int]] = {}
-        for bucket in answer.get("tags", {}).get("buckets", []):
-            facet, _, value = str(bucket["key"]).partition(":")
-            if facet in FACETS:
-                facets.setdefault(facet, {})[value] = int(bucket["doc_count"])
-        return facets
+        buckets = answer.get("tags", {}).get("buckets", [])
+        return facet_counts((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets)
 
     def _hit(
         self,
