@@ -1,10 +1,8 @@
-from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
-from orientation.ingestion.services import IMPORT_COMMANDS, source_update_schedule, source_validate
+from orientation.ingestion.services import source_queue_import, source_update_schedule, source_validate
 
 
 class SourceForm(forms.ModelForm):
@@ -69,12 +67,8 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Importer maintenant (mettre en file pour le worker)"), permissions=["change"])
     def import_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        from orientation.ingestion.tasks import import_source
-
-        names = [source.name for source in queryset if source.kind in IMPORT_COMMANDS and source.location]
-        for name in names:
-            transaction.on_commit(partial(import_source.enqueue, name))
-        self.message_user(request, _("%(count)d import(s) mis en file.") % {"count": len(names)})
+        queued = sum(source_queue_import(source=source) for source in queryset)
+        self.message_user(request, _("%(count)d import(s) mis en file.") % {"count": queued})
 
 
 class RejectInline(admin.TabularInline):

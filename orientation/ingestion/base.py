@@ -288,6 +288,11 @@ class Upserter(Generic[M]):
     def _identity(self, key: str) -> dict[str, str]:
         return {self.key_field: key} if self.key_field else {}
 
+    def known(self) -> dict[str, int]:
+        """key → primary key of every record of the source: this run's and, with
+        preload, those of earlier runs that still exist (call after finish())."""
+        return dict(self.existing)
+
     def pk_of(self, key: str) -> int | None:
         """Primary key of a record already written (call flush() after add())."""
         return self.existing.get(key)

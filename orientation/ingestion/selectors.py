@@ -92,14 +92,15 @@ def last_successes(sources: QuerySet[Source] | list[Source]) -> dict[int, Import
     return {run.source_id: run for run in ranked}
 
 
-def rejects_jumped(runs: list[ImportRun]) -> bool:
-    """Whether the last completed run rejected far more records than the runs before it."""
+def rejects_jump(runs: list[ImportRun]) -> tuple[int, float] | None:
+    """(rejects of the last completed run, the usual count) when the last run rejected far
+    more records than the runs before it; None otherwise."""
     completed = [run for run in runs if run.status != ImportRun.Status.RUNNING]
     if len(completed) < 2:
-        return False
-    last, before = completed[-1], completed[:-1]
-    usual = statistics.median(run.rejected for run in before)
-    return last.rejected >= max(JUMP_MINIMUM, JUMP_FACTOR * usual)
+        return None
+    last = completed[-1].rejected
+    usual = statistics.median(run.rejected for run in completed[:-1])
+    return (last, usual) if last >= max(JUMP_MINIMUM, JUMP_FACTOR * usual) else None
 
 
 def _health(source: Source, runs: list[ImportRun], last_success: ImportRun | None, now: datetime) -> FeedHealth:
@@ -111,20 +112,19 @@ def _health(source: Source, runs: list[ImportRun], last_success: ImportRun | Non
         since=source.created_at,
         now=now,
     )
+    jump = rejects_jump(runs)
     health = FeedHealth(
         source=source,
         runs=runs,
         last_success=last_success,
         late=late,
-        rejects_jump=rejects_jumped(runs),
+        rejects_jump=jump is not None,
         now=now,
     )
     if late:
         health.warnings.append("En retard : aucun import réussi depuis le créneau prévu.")
-    if health.rejects_jump:
-        completed = [run for run in runs if run.status != ImportRun.Status.RUNNING]
-        usual = statistics.median(run.rejected for run in completed[:-1])
-        health.warnings.append(f"Rejets en hausse : {completed[-1].rejected} au dernier import, {usual:g} d’habitude.")
+    if jump is not None:
+        health.warnings.append(f"Rejets en hausse : {jump[0]} au dernier import, {jump[1]:g} d’habitude.")
     if not source.enabled:
         health.warnings.append("Source désactivée : elle n’est plus importée.")
     return health

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from functools import partial
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.core.management import get_commands, load_command_class
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -95,3 +97,28 @@ def run_due_imports(
         if source_claim(source=source, now=now):
             runs.append(source_run_import(source=source, stdout=stdout, stderr=stderr))
     return runs
+
+
+def source_can_import(source: Source) -> bool:
+    """Whether the source has an import to run: a kind with a command, and a location."""
+    return source.kind in IMPORT_COMMANDS and bool(source.location)
+
+
+def source_queue_import(*, source: Source) -> bool:
+    """Queue the source's import for the worker, once the current transaction commits."""
+    from orientation.ingestion.tasks import import_source
+
+    if not source_can_import(source):
+        return False
+    transaction.on_commit(partial(import_source.enqueue, source.name))
+    return True
+
+
+def queue_due_imports(*, now: datetime | None = None) -> list[Source]:
+    """Take the slots of the sources that are due and queue their imports for the worker."""
+    now = now or timezone.now()
+    queued = []
+    for source in sources_due(now).order_by("next_run_at", "name"):
+        if source_claim(source=source, now=now) and source_queue_import(source=source):
+            queued.append(source)
+    return queued

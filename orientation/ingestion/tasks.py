@@ -16,7 +16,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from orientation.ingestion.models import Source
-from orientation.ingestion.services import source_claim, source_run_import, sources_due
+from orientation.ingestion.services import queue_due_imports, source_run_import
+from orientation.utils.tasks import enqueue_once
 
 logger = logging.getLogger(__name__)
 
@@ -36,21 +37,11 @@ def import_source(source_name: str) -> dict[str, object]:
 def schedule_due_imports() -> list[str]:
     """Queue the imports that are due, then come back in a minute."""
     now = timezone.now()
-    queued = []
-    for source in sources_due(now).order_by("next_run_at", "name"):
-        if source_claim(source=source, now=now):
-            import_source.enqueue(source.name)
-            queued.append(source.name)
+    queued = [source.name for source in queue_due_imports(now=now)]
     ensure_scheduler(after=now + SCHEDULER_INTERVAL)
     return queued
 
 
 def ensure_scheduler(*, after: datetime | None = None) -> bool:
     """Queue the scheduler unless it is already waiting in the queue; True when queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(task_path=schedule_due_imports.module_path, status="READY").exists()
-    if waiting:
-        return False
-    schedule_due_imports.using(run_after=after or timezone.now()).enqueue()
-    return True
+    return enqueue_once(schedule_due_imports, run_after=after)

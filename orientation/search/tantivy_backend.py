@@ -27,6 +27,8 @@ from orientation.territories.geo import bounding_box, distance_km
 ANALYZER = "fr_stem"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
 PLAIN_ANALYZER = "fr_plain"
+#: how often a search looks whether a rebuild swapped the index
+POINTER_CHECK_SECONDS = 1.0
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
 
 
@@ -72,6 +74,7 @@ class TantivyBackend:
         self._lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._opened: str | None = None
+        self._checked_at = 0.0
         self.schema = build_schema()
         self.analyzer = french_analyzer()
         self.plain = plain_analyzer()
@@ -98,6 +101,7 @@ class TantivyBackend:
         pointer = self.folder / "CURRENT.tmp"
         pointer.write_text(stamp, encoding="utf-8")
         os.replace(pointer, self.folder / "CURRENT")
+        self._checked_at = 0.0  # this process sees its own rebuild at once
         for old in self.folder.iterdir():
             if old.is_dir() and old.name != stamp:
                 shutil.rmtree(old, ignore_errors=True)
@@ -127,6 +131,11 @@ class TantivyBackend:
     # -- searching ---------------------------------------------------------------------
 
     def _current(self) -> tantivy.Index | None:
+        """The current index; the pointer file is read again at most once a second, so a
+        search does no file I/O and a rebuild by another process shows within a second."""
+        now = time.monotonic()
+        if self._index is not None and now - self._checked_at < POINTER_CHECK_SECONDS:
+            return self._index
         try:
             stamp = (self.folder / "CURRENT").read_text(encoding="utf-8").strip()
         except OSError:
@@ -136,6 +145,7 @@ class TantivyBackend:
                 index = tantivy.Index.open(str(self.folder / stamp))
                 self._register(index)
                 self._index, self._opened = index, stamp
+            self._checked_at = now
             return self._index
 
     def is_built(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from orientation.search.services import search_index_rebuild
+from orientation.utils.tasks import enqueue_once
 
 
 @task()
@@ -14,9 +15,4 @@ def rebuild_search_index() -> int:
 
 def queue_rebuild() -> bool:
     """Queue a rebuild unless one is already waiting; True when queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    if DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path, status="READY").exists():
-        return False
-    rebuild_search_index.enqueue()
-    return True
+    return enqueue_once(rebuild_search_index)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from orientation.ingestion.models import Source
 from orientation.ingestion.selectors import REJECTS_SHOWN, feed_health, feeds_health, run_rejects
-from orientation.ingestion.services import IMPORT_COMMANDS
+from orientation.ingestion.services import source_can_import, source_queue_import
 from orientation.www.backoffice.charts import run_chart
 
 view_sources = permission_required("ingestion.view_source", login_url="admin:login")
@@ -51,9 +50,7 @@ def source_health(request: HttpRequest, name: str) -> HttpResponse:
             "runs": list(reversed(item.runs)),
             "rejects": list(run_rejects(last)[:REJECTS_SHOWN]) if last else [],
             "rejects_shown": REJECTS_SHOWN,
-            "can_run": source.kind in IMPORT_COMMANDS
-            and source.location
-            and request.user.has_perm("ingestion.change_source"),
+            "can_run": source_can_import(source) and request.user.has_perm("ingestion.change_source"),
             "breadcrumb": [
                 {"title": "Gestion"},
                 {"title": "État des flux", "url": reverse("backoffice:feed_health")},
@@ -89,12 +86,9 @@ def rejects_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
 @require_POST
 @change_sources
 def run_now(request: HttpRequest, name: str) -> HttpResponse:
-    from orientation.ingestion.tasks import import_source
-
     source = get_object_or_404(Source, name=name)
-    if source.kind not in IMPORT_COMMANDS or not source.location:
-        messages.error(request, "Cette source n’a pas d’import à lancer (type ou emplacement manquant).")
-    else:
-        transaction.on_commit(lambda: import_source.enqueue(source.name))
+    if source_queue_import(source=source):
         messages.success(request, "Import mis en file : le worker le lance dès qu’il est libre.")
+    else:
+        messages.error(request, "Cette source n’a pas d’import à lancer (type ou emplacement manquant).")
     return redirect("backoffice:feed_health_source", name=source.name)

@@ -112,7 +112,6 @@ class Command(ImportCommand):
     def _import_structures(self, files: list[Path]) -> None:
         organisations = Upserter(self.context, Organisation, None, label="organisations")
         places = Upserter(self.context, Place, None, label="lieux")
-        self.place_pks: dict[str, int] = {}
         changed_places: list[int] = []
         batch: list[tuple[str, dict[str, Any]]] = []
         seen: set[str] = set()
@@ -138,7 +137,9 @@ class Command(ImportCommand):
         write()
         progress.finish()
         organisations.finish()
-        self.place_pks = places.finish().pk_by_key
+        places.finish()
+        # The places of this feed and of the source's earlier feeds: services may refer to either.
+        self.place_pks = places.known()
         linked = places_link_duplicates(place_pks=changed_places)
         if linked:
             self.context.note(f"{linked} lieu(x) déjà connus d’un autre fournisseur, liés comme doublons")
@@ -204,12 +205,13 @@ class Command(ImportCommand):
 
     def _import_services(self, files: list[Path]) -> None:
         offers = Upserter(self.context, ServiceOffer, None, label="offres de service")
-        organisation_of = dict(
-            Place.objects.filter(pk__in=list(self.place_pks.values())).values_list("pk", "organisation_id")
-        )
+        of_source = RecordProvenance.objects.filter(
+            source=self.context.source, content_type=ContentType.objects.get_for_model(Place)
+        ).values("object_id")
+        organisation_of = dict(Place.objects.filter(pk__in=of_source).values_list("pk", "organisation_id"))
         progress = self.context.progress("services")
         for file, line, identifier, record in self._records(files, "service"):
-            place_pk = self._place_of(record["structure_id"], organisation_of)
+            place_pk = self.place_pks.get(record["structure_id"])
             if place_pk is None:
                 self._reject(
                     file,
@@ -229,26 +231,6 @@ class Command(ImportCommand):
                 offers.flush()
         progress.finish()
         offers.finish()
-
-    def _place_of(self, structure_id: str, organisation_of: dict[int, int]) -> int | None:
-        """The place of a structure of this run, or of an earlier run of the same source."""
-        if structure_id in self.place_pks:
-            return self.place_pks[structure_id]
-        earlier = (
-            RecordProvenance.objects.filter(
-                source=self.context.source,
-                content_type=ContentType.objects.get_for_model(Place),
-                external_id=structure_id,
-            )
-            .values_list("object_id", flat=True)
-            .first()
-        )
-        place = Place.objects.filter(pk=earlier).values_list("pk", "organisation_id").first() if earlier else None
-        if place is None:
-            return None
-        self.place_pks[structure_id] = place[0]
-        organisation_of[place[0]] = place[1]
-        return place[0]
 
     def _offer_values(self, record: dict[str, Any], place_pk: int, organisation_pk: int) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from orientation.ingestion.models import ImportRun
-from orientation.ingestion.services import run_due_imports, source_claim, sources_due
+from orientation.ingestion.services import queue_due_imports, run_due_imports
 
 
 class Command(BaseCommand):
@@ -26,15 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         if options["enqueue"]:
-            from orientation.ingestion.tasks import import_source
-
-            queued = 0
-            for source in sources_due(now):
-                if source_claim(source=source, now=now):
-                    import_source.enqueue(source.name)
-                    self.stdout.write(f"{source.name} : import mis en file")
-                    queued += 1
-            self.stdout.write(f"{queued} import(s) mis en file.")
+            queued = queue_due_imports(now=now)
+            for source in queued:
+                self.stdout.write(f"{source.name} : import mis en file")
+            self.stdout.write(f"{len(queued)} import(s) mis en file.")
             return
         runs = run_due_imports(now=now, stdout=cast(TextIO, self.stdout), stderr=cast(TextIO, self.stderr))
         if not runs:
