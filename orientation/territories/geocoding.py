@@ -113,8 +113,8 @@ class Geocoder:
         key = place_name_key(_CEDEX.sub(" ", name))
         if not key:
             return None
-        communes = Commune.objects.filter(name_key=key, kind=Commune.Kind.COMMUNE)
-        formers = FormerCommune.objects.filter(name_key=key).select_related("commune")
+        communes = Commune.objects.filter(name_key=key, kind=Commune.Kind.COMMUNE).select_related("department")
+        formers = FormerCommune.objects.filter(name_key=key).select_related("commune__department")
         if department:
             departments = ["2A", "2B"] if department == "20" else [department]
             communes = communes.filter(department__code__in=departments)
@@ -133,6 +133,15 @@ class Geocoder:
         former = formers.first()
         if former is not None:
             return _at_former(former, "nom d’une commune déléguée ou ancienne")
+        # « Marseille 15e Arrondissement », or « Paris 15e » as people write it.
+        districts = Commune.objects.filter(
+            name_key__in=[key, f"{key} ARRONDISSEMENT"], kind=Commune.Kind.MUNICIPAL_DISTRICT
+        )
+        if department:
+            districts = districts.filter(department__code=department)
+        district = districts.first()
+        if district is not None:
+            return _at_commune(district, "nom d’arrondissement municipal")
         return None
 
 

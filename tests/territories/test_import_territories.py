@@ -90,6 +90,8 @@ def test_second_run_creates_and_updates_nothing_and_says_so(first_run, open_data
         ("Saint-Étienne", "42218", Precision.COMMUNE),
         ("ST ETIENNE 42000", "42218", Precision.COMMUNE),
         ("75005 Paris", "75105", Precision.COMMUNE),
+        ("Marseille 15e Arrondissement", "13215", Precision.COMMUNE),
+        ("Paris 15e", "75115", Precision.COMMUNE),
     ],
 )
 def test_geocoder_resolves_what_people_and_files_write(first_run, query, code, precision):
