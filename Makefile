@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test install install-dev quality lock bench-import-reference bench-import dev clean
+.PHONY: run worker test install install-dev quality lock bench-import-reference bench-import bench-search dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -48,6 +48,7 @@ dev: install-dev
 
 ## make test: quality gate, then the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)
 test: install-dev quality
+	scripts/browser.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 quality: install-dev
@@ -70,6 +71,10 @@ bench-import-reference: install
 ## make bench-import: the LHEO import at national scale (230,000 generated actions)
 bench-import: install
 	$(BIN)/python -m bench.import_lheo $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
+
+## make bench-search: the search engine alone and through HTTP (gunicorn, 2 workers), on the 230,000-action feed
+bench-search: install
+	$(BIN)/python -m bench.search $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
 
 clean:
 	rm -rf var/static var/bench

@@ -23,6 +23,18 @@ from bench.import_reference import ROOT, run
 TARGETS = {"first import": 180.0, "same feed again": 60.0}
 
 
+def generated_feed(actions: int, data: Path, env: dict[str, str]) -> Path:
+    """The generated feed of that many actions under var/bench/, generated once (seed 1)."""
+    feed = ROOT / "var" / "bench" / f"lheo-{actions}.xml"
+    if not feed.is_file():
+        feed.parent.mkdir(parents=True, exist_ok=True)
+        _seconds, _peak, output = run(
+            ["generate_lheo", "--actions", str(actions), "--seed", "1", "--open-data", str(data), str(feed)], env
+        )
+        print(output.strip().splitlines()[-1])
+    return feed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("open_data", nargs="?", default=str(ROOT.parent / "shared" / "data"))
@@ -31,16 +43,10 @@ def main() -> None:
     data = Path(options.open_data).resolve()
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    feed = folder / f"lheo-{options.actions}.xml"
     variant = folder / f"lheo-{options.actions}-changed.xml"
     database = folder / "lheo.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "config.settings"}
-    if not feed.is_file():
-        seconds, _peak, output = run(
-            ["generate_lheo", "--actions", str(options.actions), "--seed", "1", "--open-data", str(data), str(feed)],
-            env,
-        )
-        print(output.strip().splitlines()[-1])
+    feed = generated_feed(options.actions, data, env)
     if not variant.is_file():
         sys.path.insert(0, str(ROOT))
         import django

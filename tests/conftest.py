@@ -53,6 +53,14 @@ def search_index_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory)
     settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """What a test put in the process's cache (synonyms, towns located) stays with it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def run_command(name: str, *args: str, **options: object) -> str:
     """Run a management command and return what it printed (stdout and stderr)."""
     out = StringIO()

@@ -113,7 +113,9 @@ class PostgresBackend:
         page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
         highlights = self._highlights(terms, [row["id"] for row in page], fuzzy)
         hits = [self._hit(row, highlights.get(row["id"], ""), query.point) for row in page]
-        return SearchResults(query=query, total=total, hits=hits, facets=self._facets(where, params), fuzzy=fuzzy)
+        return SearchResults(
+            query=query, total=total, hits=hits, facets=self._facets(where, params, query.facets), fuzzy=fuzzy
+        )
 
     @staticmethod
     def _tsquery(terms: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
@@ -171,14 +173,14 @@ class PostgresBackend:
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def _facets(self, where: str, params: list[Any]) -> dict[str, dict[str, int]]:
+    def _facets(self, where: str, params: list[Any], wanted: tuple[str, ...] | None) -> dict[str, dict[str, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT tag, count(*) FROM search_searchentry, jsonb_array_elements_text(tags::jsonb) AS tag "
                 f"WHERE {where} GROUP BY tag",
                 params,
             )
-            return facet_counts(cursor.fetchall())
+            return facet_counts(cursor.fetchall(), wanted)
 
     def _highlights(self, terms: list[tuple[str, list[str]]], ids: list[int], fuzzy: bool) -> dict[int, str]:
         if not ids:

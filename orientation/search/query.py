@@ -31,7 +31,10 @@ class SearchQuery:
     radius_km: float | None = None
     sort: Sort = Sort.RELEVANCE
     page: int = 1
+    #: 0: only the total and the facets
     page_size: int = 20
+    #: the facets to count (None: every one); counting is the dearest part of a search
+    facets: tuple[str, ...] | None = None
 
     @property
     def point(self) -> tuple[float, float] | None:

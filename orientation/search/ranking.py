@@ -57,14 +57,33 @@ def expanded(words: list[str], synonyms: dict[str, list[str]]) -> list[tuple[str
     return [(word, synonyms.get(folded(word), [])) for word in words]
 
 
-def facet_counts(buckets: Iterable[tuple[str, int]]) -> dict[str, dict[str, int]]:
-    """facet → value → count, from the ("facet:value", count) pairs an engine counted."""
+def facet_counts(
+    buckets: Iterable[tuple[str, int]], wanted: tuple[str, ...] | None = None
+) -> dict[str, dict[str, int]]:
+    """facet → value → count, from the ("facet:value", count) pairs an engine counted;
+    only the ``wanted`` facets when the query names them."""
+    names = FACETS if wanted is None else wanted
     facets: dict[str, dict[str, int]] = {}
     for tag, count in buckets:
         facet, _, value = tag.partition(":")
-        if facet in FACETS:
+        if facet in names:
             facets.setdefault(facet, {})[value] = int(count)
     return facets
+
+
+#: a geographic point in one integer: latitude and longitude to 1e-5 degree (about 1 m),
+#: which an engine returns with each match without loading the document
+GEO_SCALE = 100_000
+GEO_LONGITUDE_SPAN = 360 * GEO_SCALE + 1
+
+
+def geo_code(latitude: float, longitude: float) -> int:
+    return round((latitude + 90) * GEO_SCALE) * GEO_LONGITUDE_SPAN + round((longitude + 180) * GEO_SCALE)
+
+
+def geo_point(code: int) -> tuple[float, float]:
+    latitude, longitude = divmod(int(code), GEO_LONGITUDE_SPAN)
+    return latitude / GEO_SCALE - 90, longitude / GEO_SCALE - 180
 
 
 def choose_page(
@@ -80,7 +99,7 @@ def choose_page(
     first matches in relevance order with their coordinates, used when a point asks
     for an exact radius or for the nearest first.
     """
-    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
     offset = (max(query.page, 1) - 1) * page_size
     point = query.point
     by_distance = query.sort == Sort.DISTANCE and point is not None

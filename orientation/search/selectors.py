@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache as memoize
@@ -68,9 +69,23 @@ class Location:
     longitude: float
 
 
+#: a town typed by a person is looked up once an hour per process (data changes by import)
+LOCATE_CACHE_SECONDS = 3600
+
+
 def locate(where: str) -> Location | None:
     """A commune, postcode or INSEE code typed by a person, as a point (the commune's centre)."""
-    found = Geocoder().geocode(where or "")
+    text = " ".join((where or "").split())
+    key = "search:locate:" + hashlib.sha256(text.lower().encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _locate(text) or False
+        cache.set(key, found, LOCATE_CACHE_SECONDS)
+    return found or None
+
+
+def _locate(text: str) -> Location | None:
+    found = Geocoder().geocode(text)
     if found is None or found.latitude is None or found.longitude is None:
         return None
     commune = found.commune

@@ -20,8 +20,8 @@ import tantivy
 
 from orientation.search.analysis import query_words
 from orientation.search.documents import SearchDocument
-from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
-from orientation.search.ranking import choose_page, expanded, facet_counts, wants_fuzzy
+from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults
+from orientation.search.ranking import choose_page, expanded, facet_counts, geo_code, geo_point, wants_fuzzy
 from orientation.territories.geo import bounding_box, distance_km
 
 ANALYZER = "fr_stem"
@@ -30,6 +30,8 @@ PLAIN_ANALYZER = "fr_plain"
 #: how often a search looks whether a rebuild swapped the index
 POINTER_CHECK_SECONDS = 1.0
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
+#: matches whose point is read from the geo fast field at most (more are read from their documents)
+GEO_LOOKUP = 50_000
 
 
 def french_analyzer() -> tantivy.TextAnalyzer:
@@ -65,6 +67,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_float_field("latitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("longitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("weight", stored=False, indexed=False, fast=True)
+    builder.add_integer_field("geo", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -126,6 +129,7 @@ class TantivyBackend:
         if document.latitude is not None and document.longitude is not None:
             fields["latitude"] = float(document.latitude)
             fields["longitude"] = float(document.longitude)
+            fields["geo"] = geo_code(document.latitude, document.longitude)
         return tantivy.Document(**fields)
 
     # -- searching ---------------------------------------------------------------------
@@ -152,7 +156,11 @@ class TantivyBackend:
         return self._current() is not None
 
     def search(self, query: SearchQuery, synonyms: dict[str, list[str]] | None = None) -> SearchResults:
-        """``synonyms``: folded word → the words it stands for (operators' list)."""
+        """``synonyms``: folded word → the words it stands for (operators' list).
+
+        Documents are loaded for the page only: matches near a point are placed with the
+        ``geo`` fast field, which the engine returns without reading the stored text.
+        """
         index = self._current()
         if index is None:
             return SearchResults(query=query, total=0, hits=[], facets={})
@@ -161,28 +169,50 @@ class TantivyBackend:
         terms = expanded(words, synonyms or {})
         filters = self._filters(query)
         combined = self._combine(self._text_query(terms, fuzzy=False), filters)
-        total = self._count(searcher, combined)
+        page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
+        offset = (max(query.page, 1) - 1) * page_size
+        # The first page and the count in one pass; another only if close spellings are tried.
+        first: tantivy.SearchResult | None = searcher.search(
+            combined, limit=max(page_size, 1), offset=offset, count=True, weight_by_field="weight"
+        )
+        total = int(first.count)  # type: ignore[union-attr]
         fuzzy = False
         if wants_fuzzy(words, total):
             fuzzy_query = self._combine(self._text_query(terms, fuzzy=True), filters)
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
-                combined, total, fuzzy = fuzzy_query, fuzzy_total, True
+                combined, total, fuzzy, first = fuzzy_query, fuzzy_total, True, None
 
-        def ranked(offset: int, limit: int) -> list[tuple[float, tantivy.Document]]:
-            found = searcher.search(combined, limit=limit, offset=offset, count=False, weight_by_field="weight")
-            return [(score, searcher.doc(address)) for score, address in found.hits]
+        def ranked(start: int, limit: int) -> list[tuple[float, Any]]:
+            if limit == 0:
+                return []
+            if first is not None and (start, limit) == (offset, max(page_size, 1)):
+                return list(first.hits)
+            return list(
+                searcher.search(combined, limit=limit, offset=start, count=False, weight_by_field="weight").hits
+            )
 
-        def candidates(limit: int) -> Iterator[tuple[Any, Any, tuple[float, tantivy.Document]]]:
-            for score, document in ranked(0, limit):
-                yield document.get_first("latitude"), document.get_first("longitude"), (score, document)
+        def candidates(limit: int) -> Iterator[tuple[Any, Any, tuple[float, Any]]]:
+            located = searcher.search(combined, limit=min(max(total, 1), GEO_LOOKUP), count=False, order_by_field="geo")
+            places = {(address.segment_ord, address.doc): code for code, address in located.hits}
+            for score, address in ranked(0, limit):
+                code = places.get((address.segment_ord, address.doc))
+                if code is None and len(places) < total:  # beyond the lookup: read the document
+                    document = searcher.doc(address)
+                    yield document.get_first("latitude"), document.get_first("longitude"), (score, address)
+                    continue
+                latitude, longitude = geo_point(code) if code else (None, None)
+                yield latitude, longitude, (score, address)
 
         page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
-        snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body") if words else None
-        if snippets is not None:
+        snippets = None
+        if words and page:
+            snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body")
             snippets.set_max_num_chars(220)
-        hits = [self._hit(score, document, snippets, query.point) for score, document in page]
-        return SearchResults(query=query, total=total, hits=hits, facets=self._facets(searcher, combined), fuzzy=fuzzy)
+        hits = [self._hit(score, searcher.doc(address), snippets, query.point) for score, address in page]
+        return SearchResults(
+            query=query, total=total, hits=hits, facets=self._facets(searcher, combined, query.facets), fuzzy=fuzzy
+        )
 
     def _text_query(self, terms: list[tuple[str, list[str]]], *, fuzzy: bool) -> tantivy.Query | None:
         clauses = []
@@ -243,10 +273,17 @@ class TantivyBackend:
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(clauses)
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, wanted: tuple[str, ...] | None
+    ) -> dict[str, dict[str, int]]:
+        if wanted == ("kind",):
+            # The tabs' counts: the one-valued kind field is counted far faster than the tags.
+            answer = searcher.aggregate(query, {"kind": {"terms": {"field": "kind", "size": 10}}})
+            buckets = answer.get("kind", {}).get("buckets", [])
+            return {"kind": {str(bucket["key"]): int(bucket["doc_count"]) for bucket in buckets}}
         answer = searcher.aggregate(query, {"tags": {"terms": {"field": "tags", "size": 500}}})
         buckets = answer.get("tags", {}).get("buckets", [])
-        return facet_counts((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets)
+        return facet_counts(((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets), wanted)
 
     def _hit(
         self,

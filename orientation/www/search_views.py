@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from orientation.directory.codelists import Public
 from orientation.directory.typologies import Typology
@@ -27,6 +28,21 @@ FACETS = {
     Kind.TRAINING: [("certifying", "Certifiante"), ("work_study", "En alternance"), ("department", "Département")],
     Kind.PLACE: [("typology", "Type de lieu"), ("public", "Public"), ("department", "Département")],
 }
+
+
+#: the page of each kind of result, by its URL name and a sample key
+PAGES = {
+    Kind.OCCUPATION: ("www:occupation", "A0000"),
+    Kind.TRAINING: ("www:training", "0"),
+    Kind.PLACE: ("www:place", "0"),
+}
+
+
+def _url_prefix(kind: Kind) -> str:
+    """The URL of a result of that kind without its key: one reverse per page, not per result."""
+    name, sample = PAGES[kind]
+    url = reverse(name, args=[sample])
+    return url[: -len(sample) - 1]
 
 
 @dataclass
@@ -63,10 +79,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
         if location
         else SearchQuery()
     )
-    counts = search(replace(point, text=text, page_size=1)).facets.get("kind", {})
+    counts = search(replace(point, text=text, page_size=0, facets=("kind",))).facets.get("kind", {})
     if location:
         # Occupations are not anywhere: they are counted and searched without the place.
-        occupations = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=1))
+        occupations = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=0, facets=("kind",)))
         counts = {**counts, **occupations.facets.get("kind", {})}
     if kind is None:
         # The first tab with results, in the order people look for: occupations, trainings, places.
@@ -78,7 +94,18 @@ def search_view(request: HttpRequest) -> HttpResponse:
         Sort.DISTANCE if location and (kind == Kind.PLACE or (kind == Kind.TRAINING and not text)) else Sort.RELEVANCE
     )
     scope = point if kind != Kind.OCCUPATION else SearchQuery()
-    results = search(replace(scope, text=text, kind=kind, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE))
+    results = search(
+        replace(
+            scope,
+            text=text,
+            kind=kind,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=PAGE_SIZE,
+            facets=tuple(facet for facet, _label in FACETS[kind]),
+        )
+    )
     base = {"q": text, "ou": where, "type": slug, **filters}
 
     def url(**changes: str | None) -> str:
@@ -128,6 +155,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 for s, k, label in TABS
             ],
             "kind": str(kind),
+            "hit_url_prefix": _url_prefix(kind),
             "results": results,
             "facets": facets,
             "page": page,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from orientation.api.schemas import OccupationSearchOut, PlaceSearchOut, TrainingSearchOut
 from orientation.search.services import search_index_rebuild
 from tests.conftest import run_command
 
@@ -54,3 +55,20 @@ def test_bad_parameters_get_a_clear_error(client, indexed):
 def test_the_searches_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/search/occupations", "/api/v1/search/trainings", "/api/v1/search/places"} <= set(paths)
+
+
+@pytest.mark.parametrize(
+    ("path", "schema", "params"),
+    [
+        ("occupations", OccupationSearchOut, {"q": "infirmière"}),
+        ("trainings", TrainingSearchOut, {"q": "infirmier", "where": "Blois"}),
+        ("places", PlaceSearchOut, {"where": "Blois", "sort": "distance"}),
+    ],
+)
+def test_answers_have_the_documented_shape(client, indexed, path, schema, params):
+    answer = client.get(f"/api/v1/search/{path}", params)
+    assert answer["Content-Type"].startswith("application/json")
+    body = answer.json()
+    assert body["results"]
+    parsed = schema.model_validate(body)
+    assert parsed.model_dump(mode="json") == body

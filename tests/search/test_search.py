@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from orientation.directory.models import Place
 from orientation.search.query import Kind, SearchQuery, Sort
-from orientation.search.selectors import backend, search
+from orientation.search.selectors import backend, locate, search
 from orientation.search.services import search_index_rebuild, synonym_save
 from orientation.search.tantivy_backend import TantivyBackend
 from tests.conftest import run_command
@@ -70,6 +70,21 @@ def test_results_carry_a_highlight_total_and_facets(indexed):
     assert not set(keys(second)) & set(keys(results))
 
 
+def test_a_count_only_search_gives_the_same_total_and_only_the_facets_asked(indexed):
+    full = search(SearchQuery(text="infirmier"))
+    counted = search(SearchQuery(text="infirmier", page_size=0, facets=("kind",)))
+    assert counted.hits == []
+    assert counted.total == full.total
+    assert counted.facets == {"kind": full.facets["kind"]}
+    near = {"latitude": 47.586, "longitude": 1.336, "radius_km": 30}
+    full_near = search(SearchQuery(text="infirmier", kind=Kind.TRAINING, **near))
+    counted_near = search(
+        SearchQuery(text="infirmier", kind=Kind.TRAINING, page_size=0, facets=("department",), **near)
+    )
+    assert counted_near.total == full_near.total > 0
+    assert set(counted_near.facets) == {"department"}
+
+
 def test_places_near_a_point_sorted_by_distance(indexed):
     lat, lon = BLOIS
     results = search(
@@ -106,3 +121,16 @@ def test_a_rebuild_replaces_the_index_and_duplicates_stay_out(indexed):
 def test_any_text_searches_without_error(indexed, text):
     results = search(SearchQuery(text=text * 3))
     assert results.total >= 0
+
+
+@pytest.mark.django_db
+def test_a_town_is_located_once_then_from_the_cache(django_assert_num_queries):
+    run_command("load_demo_data")
+    first = locate("Blois")
+    assert first is not None
+    assert first.label == "Blois (41)"
+    with django_assert_num_queries(0):
+        assert locate(" blois ") == first
+    assert locate("Nulle-Part-sur-Mer") is None
+    with django_assert_num_queries(0):
+        assert locate("Nulle-Part-sur-Mer") is None
