@@ -1,0 +1,127 @@
+"""Real Chromium for the browser tests: Debian's /usr/bin/chromium driven by Playwright,
+with axe-core (fetched by scripts/browser.sh into var/browser/).
+
+Outside CI, a missing browser or axe-core skips these tests, saying why; in CI it is an
+error. Playwright's sync API keeps an event loop in this thread: Django's guard against
+database calls from async code must be lifted for the test run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from orientation.directory.models import Place
+from orientation.search.services import search_index_rebuild
+from orientation.trainings.models import Action
+from tests.conftest import REPOSITORY, run_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPOSITORY / "var" / "browser" / "axe-4.14.1.min.js"
+SCREENSHOTS = REPOSITORY / "var" / "browser" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: the rules of WCAG 2.1, levels A and AA
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI must run the browser tests: .ci/run calls scripts/browser.sh)")
+    pytest.skip(f"{message}: run scripts/browser.sh to install it")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing")
+    if not AXE.is_file():
+        _unavailable(f"axe-core is missing ({AXE.relative_to(REPOSITORY)})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Portal:
+    base: str
+    #: page type → path, one of each kind of page people see
+    pages: dict[str, str]
+    #: the session cookie of a member of the operations team, for the back-office pages
+    staff_cookie: dict[str, str]
+
+
+@pytest.fixture
+def portal(live_server: Any, django_user_model: Any) -> Portal:
+    run_command("load_demo_data")
+    search_index_rebuild()
+    action = Action.objects.open().filter(commune__name="Blois").order_by("id").first()
+    assert action is not None
+    place = Place.objects.canonical().filter(commune__name="Blois").order_by("id").first()
+    assert place is not None
+    staff = django_user_model.objects.create_superuser("exploitation", "exploitation@example.org", "x")
+    client = Client()
+    client.force_login(staff)
+    cookie = client.cookies["sessionid"]
+    return Portal(
+        base=live_server.url,
+        pages={
+            "home": "/",
+            "occupation-list": "/metiers/",
+            "occupation": "/metiers/J1506/",
+            "search-occupations": "/recherche/?q=infirmi%C3%A8re",
+            "search-trainings-near": "/recherche/?q=infirmier&ou=Blois&type=formations",
+            "search-places-near": "/recherche/?ou=Blois&type=lieux",
+            "search-nothing": "/recherche/?q=zzzzqqq",
+            "training": f"/formations/{action.pk}/",
+            "place": f"/lieux/{place.pk}/",
+            "not-found": "/metiers/Z9999/",
+            "backoffice-feeds": "/gestion/flux/",
+            "backoffice-feed": "/gestion/flux/demo/",
+        },
+        staff_cookie={"name": "sessionid", "value": cookie.value, "url": live_server.url},
+    )
+
+
+def open_page(browser: Any, portal: Portal, name: str, **context_options: Any) -> Any:
+    """A new browser context (own cookies, viewport, JavaScript on or off) showing that page."""
+    context = browser.new_context(locale="fr-FR", **context_options)
+    if name.startswith("backoffice"):
+        context.add_cookies([portal.staff_cookie])
+    page = context.new_page()
+    response = page.goto(portal.base + portal.pages[name])
+    assert response is not None
+    expected = 404 if name == "not-found" else 200
+    assert response.status == expected, f"{name}: {portal.pages[name]} answered {response.status}"
+    return page
+
+
+def axe_violations(page: Any) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA, one line per rule."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in result["violations"]
+    ]

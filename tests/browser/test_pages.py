@@ -1,0 +1,75 @@
+"""Every page type in real Chromium: WCAG 2.1 AA by axe-core, at 360 px, and without JavaScript."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, axe_violations, open_page
+
+PAGE_TYPES = [
+    "home",
+    "occupation-list",
+    "occupation",
+    "search-occupations",
+    "search-trainings-near",
+    "search-places-near",
+    "search-nothing",
+    "training",
+    "place",
+    "not-found",
+    "backoffice-feeds",
+    "backoffice-feed",
+]
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_has_no_accessibility_violation(browser, portal, name):
+    page = open_page(browser, portal, name, viewport={"width": 1280, "height": 900})
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_is_usable_at_360_pixels(browser, portal, name):
+    page = open_page(browser, portal, name, viewport={"width": 360, "height": 740})
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow} px at 360 px"
+    heading = page.locator("h1").first.bounding_box()
+    assert heading is not None
+    assert heading["x"] >= 0
+    assert heading["x"] + heading["width"] <= 360
+    # The main menu can be reached: its button, or its links.
+    assert page.get_by_role("button", name="Menu").is_visible() or page.locator("#navigation").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    png = page.screenshot(path=str(SCREENSHOTS / f"{name}-360.png"), full_page=True)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, _height = struct.unpack(">II", png[16:24])
+    assert width == 360
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_works_without_javascript(browser, portal, name):
+    page = open_page(browser, portal, name, java_script_enabled=False, viewport={"width": 360, "height": 740})
+    assert page.locator("h1").first.is_visible()
+    # Without JavaScript the menu cannot open as a dialog: its links are shown instead.
+    assert page.locator("#navigation a", has_text="Métiers").is_visible()
+    page.context.close()
+
+
+def test_search_from_the_home_page_without_javascript(browser, portal):
+    page = open_page(browser, portal, "home", java_script_enabled=False)
+    page.get_by_label("Quoi ?").first.fill("infirmière")
+    page.get_by_label("Où ?").first.fill("Blois")
+    page.get_by_role("button", name="Rechercher").first.click()
+    page.wait_for_load_state()
+    assert "/recherche/" in page.url
+    assert page.locator("a[href='/metiers/J1506/']").count() >= 1
+    page.get_by_role("link", name="Formations").first.click()
+    page.wait_for_load_state()
+    assert "type=formations" in page.url
+    assert page.locator("a[href^='/formations/']").count() >= 1
+    page.context.close()
