@@ -84,6 +84,23 @@ class OpeningHours:
                     return max(start, moment)
         return None
 
+    def status(self, moment: datetime) -> tuple[bool, str]:
+        """(open now?, what to tell a person): « Ouvert jusqu’à 12 h 30 », « Fermé · ouvre
+        mardi à 9 h », « Fermé · ouvre demain à 14 h »; the hours unknown say so."""
+        if not self.is_known:
+            return False, "Horaires non communiqués"
+        opening = self.next_opening(moment)
+        if opening is None:
+            return False, "Fermé pour le mois à venir"
+        if opening == moment:
+            slot = next(slot for slot in self.slots_on(moment.date()) if slot.contains(moment.time()))
+            return True, f"Ouvert jusqu’à {_french_time(slot.closes)}"
+        days = (opening.date() - moment.date()).days
+        when = {0: "aujourd’hui", 1: "demain"}.get(
+            days, DAY_NAMES[opening.weekday()] if days < 7 else f"le {opening:%d/%m}"
+        )
+        return False, f"Fermé · ouvre {when} à {_french_time(opening.time())}"
+
     def weekly_lines(self) -> list[tuple[str, str]]:
         """(day name, "9 h–12 h 30, 14 h–17 h" or "fermé") for Monday to Sunday."""
         return [

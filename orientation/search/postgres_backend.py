@@ -215,6 +215,8 @@ class PostgresBackend:
             highlight=highlight or html.escape((row["body"] or "")[:220]),
             score=float(row["score"] or 0),
             distance_km=distance,
+            latitude=row["latitude"],
+            longitude=row["longitude"],
         )
 
 

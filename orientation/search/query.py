@@ -54,6 +54,8 @@ class Hit:
     highlight: str
     score: float
     distance_km: float | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass

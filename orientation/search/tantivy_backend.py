@@ -309,4 +309,6 @@ class TantivyBackend:
             highlight=highlight,
             score=float(score),
             distance_km=distance,
+            latitude=latitude,
+            longitude=longitude,
         )

@@ -14,6 +14,7 @@ from orientation.directory.typologies import Typology
 from orientation.occupations.models import GrandDomaine
 from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
+from orientation.www import maps
 
 PAGE_SIZE = 20
 RADIUS_KM = 30
@@ -134,6 +135,23 @@ def search_view(request: HttpRequest) -> HttpResponse:
             )
         )
     pages = (results.total + PAGE_SIZE - 1) // PAGE_SIZE
+    first_rank = (page - 1) * PAGE_SIZE + 1
+    results_map = None
+    if location and kind != Kind.OCCUPATION and results.hits:
+        markers = [
+            maps.Marker(hit.latitude, hit.longitude, hit.title, number)
+            for number, hit in enumerate(results.hits, start=first_rank)
+            if hit.latitude is not None and hit.longitude is not None
+        ]
+        results_map = maps.situation_map(
+            location.latitude,
+            location.longitude,
+            RADIUS_KM,
+            markers,
+            title=f"Carte des résultats {first_rank} à {first_rank + len(results.hits) - 1} "
+            f"à moins de {RADIUS_KM} km de {location.label}",
+            circle=True,
+        )
     return render(
         request,
         "www/search.html",
@@ -160,7 +178,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "facets": facets,
             "page": page,
             "pages": pages,
-            "first_rank": (page - 1) * PAGE_SIZE + 1,
+            "first_rank": first_rank,
+            "results_map": results_map,
             "previous_url": url(page=str(page - 1)) if page > 1 else None,
             "next_url": url(page=str(page + 1)) if page < pages else None,
         },

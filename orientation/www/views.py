@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from orientation.directory.codelists import Public
 from orientation.directory.models import Place
 from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.occupations.models import GrandDomaine, OnisepFiche, RomeFiche
@@ -16,7 +18,10 @@ from orientation.occupations.selectors import (
 )
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
-from orientation.www import structured_data
+from orientation.www import maps, structured_data
+
+#: the map of a place shows this far around it
+PLACE_MAP_RADIUS_KM = 8
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,12 +83,28 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("www:place", pk=canonical, permanent=True)
     detail = place_detail(pk)
     assert detail is not None
+    place = detail.place
+    is_open, opening_status = place.hours.status(timezone.localtime())
+    located = place.latitude is not None and place.longitude is not None
     return render(
         request,
         "www/place_detail.html",
         {
             "detail": detail,
-            "place": detail.place,
+            "place": place,
+            "is_open": is_open,
+            "opening_status": opening_status,
+            "map": maps.situation_map(
+                place.latitude,
+                place.longitude,
+                PLACE_MAP_RADIUS_KM,
+                [maps.Marker(place.latitude, place.longitude, place.name)],
+                title=f"Carte : {place.name} et les communes autour",
+            )
+            if located
+            else None,
+            "osm": maps.openstreetmap_links(place.latitude, place.longitude) if located else None,
+            "publics": [Public(value).label for value in place.publics if value in Public.values],
             "title": detail.place.name,
             "structured_data": structured_data.to_script(
                 structured_data.place(detail.place, request.build_absolute_uri())

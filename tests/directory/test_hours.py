@@ -35,6 +35,26 @@ def test_next_opening_skips_weekends_and_exceptions():
     assert hours.next_opening(at("2026-11-23 10:15")) == at("2026-11-23 10:15")
 
 
+@pytest.mark.parametrize(
+    ("moment", "is_open", "text"),
+    [
+        ("2026-11-23 10:00", True, "Ouvert jusqu’à 12 h 30"),
+        ("2026-11-23 12:45", False, "Fermé · ouvre aujourd’hui à 13 h 30"),
+        ("2026-11-23 18:00", False, "Fermé · ouvre demain à 9 h"),
+        ("2026-11-27 18:00", False, "Fermé · ouvre lundi à 9 h"),
+        ("2026-12-23 18:00", False, "Fermé · ouvre lundi à 9 h"),
+    ],
+)
+def test_status_tells_a_person_when_to_come(moment, is_open, text):
+    assert parse_hours(HOURS).status(at(moment)) == (is_open, text)
+
+
+def test_status_when_the_hours_are_unknown_or_far():
+    assert parse_hours({}).status(at("2026-11-23 10:00")) == (False, "Horaires non communiqués")
+    closed = {**HOURS, "exceptions": [{"start": "2026-11-01", "end": "2027-01-31", "closed": True}]}
+    assert parse_hours(closed).status(at("2026-11-23 10:00")) == (False, "Fermé pour le mois à venir")
+
+
 def test_weekly_lines_in_french():
     lines = dict(parse_hours(HOURS).weekly_lines())
     assert lines["lundi"] == "9 h–12 h 30, 13 h 30–17 h"

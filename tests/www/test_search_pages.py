@@ -70,3 +70,31 @@ def test_training_page_says_what_where_when_and_who(client, indexed, django_asse
     assert "Prochaines sessions" in page
     assert "Les métiers auxquels elle prépare" in page
     assert client.get("/formations/999999/").status_code == 404
+
+
+def test_results_near_a_town_are_drawn_on_a_map(client, indexed):
+    page = client.get("/recherche/", {"ou": "Blois", "type": "lieux"}).content.decode()
+    svg = re.search(r'<svg class="situation-map".*?</svg>', page, re.S)
+    assert svg, "a map of the results"
+    svg = svg.group(0)
+    assert 'role="img"' in svg
+    assert "<title" in svg and "de Blois (41)" in svg
+    assert 'class="map-radius"' in svg
+    numbers = [int(n) for n in re.findall(r'class="map-number">(\d+)<', svg)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert len(numbers) == min(20, len(re.findall(r'<li class="fr-mb-3w">', page)))
+    assert len(re.findall(r'class="map-commune"', svg)) > 1, "the communes around give the bearings"
+    # Without a town, no map: the results are not anywhere in particular.
+    assert "situation-map" not in client.get("/recherche/", {"q": "infirmier", "type": "formations"}).content.decode()
+
+
+def test_place_page_says_whether_it_is_open_and_where_it_is(client, indexed, django_assert_max_num_queries):
+    from orientation.directory.models import Place
+
+    place = Place.objects.canonical().located().exclude(opening_hours={}).order_by("pk").first()
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/lieux/{place.pk}/").content.decode()
+    assert re.search(r'class="fr-badge[^"]*">(Ouvert jusqu’à \d+ h|Fermé · ouvre )', page)
+    assert 'class="situation-map"' in page
+    assert 'class="map-pin"' in page
+    assert f"openstreetmap.org/directions?to={place.latitude:.5f}%2C{place.longitude:.5f}" in page

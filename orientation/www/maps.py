@@ -1,0 +1,129 @@
+"""Maps drawn on the server as SVG: where a place is, where the results lie around a town.
+
+No tiles and no script: the map shows without JavaScript and sends nobody's position to a
+third party. The communes around, from the territories, give the bearings: a dot each, the
+largest named. A link to OpenStreetMap gives the street map and the way there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from orientation.territories.geo import bounding_box
+from orientation.territories.models import Commune
+
+WIDTH, HEIGHT = 640, 400
+KM_PER_DEGREE = 111.195
+#: the communes named on a map, the most populated first
+NAMED_TOWNS = 6
+BACKGROUND_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Marker:
+    latitude: float
+    longitude: float
+    #: what the marker is, for the map's description
+    label: str
+    #: the rank shown in the marker (the results' numbers); None: a single pin
+    number: int | None = None
+
+
+def _communes_around(latitude: float, longitude: float, radius_km: float) -> list[tuple[float, float, str, int]]:
+    """(latitude, longitude, name, population) of the communes in the map's frame, cached."""
+    key = "maps:communes:" + hashlib.sha256(f"{latitude:.3f}:{longitude:.3f}:{radius_km:.1f}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        found = [
+            (float(lat), float(lon), name, population or 0)
+            for lat, lon, name, population in Commune.objects.filter(
+                kind=Commune.Kind.COMMUNE,
+                latitude__range=(min_lat, max_lat),
+                longitude__range=(min_lon, max_lon),
+            ).values_list("latitude", "longitude", "name", "population")
+        ]
+        cache.set(key, found, BACKGROUND_CACHE_SECONDS)
+    return found
+
+
+def situation_map(
+    latitude: float,
+    longitude: float,
+    radius_km: float,
+    markers: Sequence[Marker],
+    *,
+    title: str,
+    circle: bool = False,
+    ident: str = "carte",
+) -> SafeString:
+    """An SVG map centred on the point, ``radius_km`` to the nearest edge, with its markers.
+
+    ``circle`` draws the search radius. The SVG is an image for assistive technologies,
+    with a title and a description listing the markers (the page lists them too).
+    """
+    half_span = radius_km * 1.15
+    scale = min(WIDTH, HEIGHT) / (2 * half_span)
+    cos_lat = math.cos(math.radians(latitude))
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        x = WIDTH / 2 + (lon - longitude) * KM_PER_DEGREE * cos_lat * scale
+        y = HEIGHT / 2 - (lat - latitude) * KM_PER_DEGREE * scale
+        return round(x, 1), round(y, 1)
+
+    frame = half_span * max(WIDTH, HEIGHT) / min(WIDTH, HEIGHT)
+    communes = _communes_around(latitude, longitude, frame)
+    parts = [
+        f'<svg class="situation-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{ident}-titre {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        format_html('<title id="{}-titre">{}</title>', ident, title),
+        format_html(
+            '<desc id="{}-desc">{}</desc>',
+            ident,
+            " ; ".join(
+                f"{marker.number}. {marker.label}" if marker.number is not None else marker.label for marker in markers
+            ),
+        ),
+        f'<rect width="{WIDTH}" height="{HEIGHT}" class="map-land"/>',
+    ]
+    for lat, lon, _name, _population in communes:
+        x, y = project(lat, lon)
+        parts.append(f'<circle cx="{x}" cy="{y}" r="1.6" class="map-commune"/>')
+    if circle:
+        parts.append(
+            f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="{round(radius_km * scale, 1)}" class="map-radius"/>'
+        )
+        parts.append(f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="4" class="map-centre"/>')
+    for lat, lon, name, _population in sorted(communes, key=lambda row: -row[3])[:NAMED_TOWNS]:
+        x, y = project(lat, lon)
+        parts.append(f'<text x="{x + 4}" y="{y - 4}" class="map-town">{escape(name)}</text>')
+    # The first results on top: drawn last.
+    for marker in reversed(markers):
+        x, y = project(marker.latitude, marker.longitude)
+        if marker.number is None:
+            parts.append(
+                f'<path d="M{x} {y} l-9 -16 a10 10 0 1 1 18 0 z" class="map-pin"/>'
+                f'<circle cx="{x}" cy="{y - 19}" r="3.5" class="map-pin-dot"/>'
+            )
+        else:
+            parts.append(
+                f'<circle cx="{x}" cy="{y}" r="10" class="map-marker"/>'
+                f'<text x="{x}" y="{y + 4}" class="map-number">{marker.number}</text>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every text above is escaped
+
+
+def openstreetmap_links(latitude: float, longitude: float) -> dict[str, str]:
+    """The street map around the point, and the way there, on openstreetmap.org."""
+    return {
+        "map": f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=16/{latitude:.5f}/{longitude:.5f}",
+        "directions": f"https://www.openstreetmap.org/directions?to={latitude:.5f}%2C{longitude:.5f}",
+    }
