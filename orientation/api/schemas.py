@@ -205,6 +205,9 @@ class TrainingSearchParams(SearchParams):
     funder: str | None = Field(None, max_length=3, description="Code LHEO du financeur (ex. 10 : région).")
     certifying: Literal["oui", "non"] | None = None
     work_study: Literal["oui", "non"] | None = Field(None, description="En alternance.")
+    rome: str | None = Field(
+        None, pattern="^[A-Na-n][0-9]{4}$", description="Code ROME du métier visé (formations qui y mènent)."
+    )
 
 
 class PlaceSearchParams(SearchParams):

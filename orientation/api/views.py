@@ -319,7 +319,12 @@ def search_trainings(request: HttpRequest, params: Query[TrainingSearchParams]) 
     return _search(
         Kind.TRAINING,
         params,
-        {"funder": params.funder, "certifying": params.certifying, "work_study": params.work_study},
+        {
+            "funder": params.funder,
+            "certifying": params.certifying,
+            "work_study": params.work_study,
+            "rome": (params.rome or "").upper() or None,
+        },
     )
 
 

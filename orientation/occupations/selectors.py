@@ -14,6 +14,19 @@ def occupation_detail(code: str) -> RomeFiche | None:
     return RomeFiche.objects.with_page_relations().filter(code=code.upper()).first()
 
 
+def similar_occupations(fiche: RomeFiche, limit: int = 6) -> list[RomeFiche]:
+    """Fiches of the same domain that are not already among its mobility links."""
+    if fiche.domaine_id is None:
+        return []
+    linked = [link.target_id for link in fiche.mobility_links.all()]
+    return list(
+        RomeFiche.objects.filter(domaine_id=fiche.domaine_id)
+        .exclude(pk__in=[fiche.pk, *linked])
+        .only("code", "title")
+        .order_by("code")[:limit]
+    )
+
+
 @dataclass(frozen=True)
 class SkillGroup:
     kind: str

@@ -174,6 +174,8 @@ class PostgresBackend:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _facets(self, where: str, params: list[Any], wanted: tuple[str, ...] | None) -> dict[str, dict[str, int]]:
+        if wanted == ():
+            return {}
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT tag, count(*) FROM search_searchentry, jsonb_array_elements_text(tags::jsonb) AS tag "

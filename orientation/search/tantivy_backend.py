@@ -21,7 +21,15 @@ import tantivy
 from orientation.search.analysis import query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults
-from orientation.search.ranking import choose_page, expanded, facet_counts, geo_code, geo_point, wants_fuzzy
+from orientation.search.ranking import (
+    FACETS,
+    choose_page,
+    expanded,
+    facet_counts,
+    geo_code,
+    geo_point,
+    wants_fuzzy,
+)
 from orientation.territories.geo import bounding_box, distance_km
 
 ANALYZER = "fr_stem"
@@ -276,12 +284,17 @@ class TantivyBackend:
     def _facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query, wanted: tuple[str, ...] | None
     ) -> dict[str, dict[str, int]]:
+        if wanted == ():
+            return {}
         if wanted == ("kind",):
             # The tabs' counts: the one-valued kind field is counted far faster than the tags.
             answer = searcher.aggregate(query, {"kind": {"terms": {"field": "kind", "size": 10}}})
             buckets = answer.get("kind", {}).get("buckets", [])
             return {"kind": {str(bucket["key"]): int(bucket["doc_count"]) for bucket in buckets}}
-        answer = searcher.aggregate(query, {"tags": {"terms": {"field": "tags", "size": 500}}})
+        # Only the facets' tags are counted: the many rome:… tags of trainings would crowd them out.
+        names = "|".join(sorted(wanted if wanted is not None else FACETS))
+        terms = {"field": "tags", "size": 1000, "include": f"({names}):.*"}
+        answer = searcher.aggregate(query, {"tags": {"terms": terms}})
         buckets = answer.get("tags", {}).get("buckets", [])
         return facet_counts(((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets), wanted)
 

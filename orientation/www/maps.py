@@ -43,12 +43,13 @@ def _communes_around(latitude: float, longitude: float, radius_km: float) -> lis
     if found is None:
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
         found = [
-            (float(lat), float(lon), name, population or 0)
+            (lat, lon, name, population or 0)
             for lat, lon, name, population in Commune.objects.filter(
                 kind=Commune.Kind.COMMUNE,
                 latitude__range=(min_lat, max_lat),
                 longitude__range=(min_lon, max_lon),
             ).values_list("latitude", "longitude", "name", "population")
+            if lat is not None and lon is not None
         ]
         cache.set(key, found, BACKGROUND_CACHE_SECONDS)
     return found
@@ -118,7 +119,7 @@ def situation_map(
                 f'<text x="{x}" y="{y + 4}" class="map-number">{marker.number}</text>'
             )
     parts.append("</svg>")
-    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every text above is escaped
+    return mark_safe("".join(str(part) for part in parts))
 
 
 def openstreetmap_links(latitude: float, longitude: float) -> dict[str, str]:

@@ -46,6 +46,10 @@ def _url_prefix(kind: Kind) -> str:
     return url[: -len(sample) - 1]
 
 
+#: filters a link may set that are not offered as facets (from an occupation's page)
+HIDDEN_FILTERS = {Kind.TRAINING: ["rome"]}
+
+
 @dataclass
 class FacetValue:
     value: str
@@ -89,7 +93,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
         # The first tab with results, in the order people look for: occupations, trainings, places.
         kind = next((kind for _slug, kind, _label in TABS if counts.get(str(kind))), Kind.OCCUPATION)
     slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
-    filters = {facet: request.GET[facet][:60] for facet, _label in FACETS[kind] if request.GET.get(facet, "").strip()}
+    accepted = [facet for facet, _label in FACETS[kind]] + HIDDEN_FILTERS.get(kind, [])
+    filters = {facet: request.GET[facet][:60] for facet in accepted if request.GET.get(facet, "").strip()}
     # Near a town, the nearest place first; a training by relevance unless nothing was typed.
     sort = (
         Sort.DISTANCE if location and (kind == Kind.PLACE or (kind == Kind.TRAINING and not text)) else Sort.RELEVANCE

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,8 +17,11 @@ from orientation.occupations.selectors import (
     domaines_with_fiches,
     grand_domaines_with_counts,
     occupation_detail,
+    similar_occupations,
     skill_groups,
 )
+from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.selectors import locate, search
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
 from orientation.www import maps, structured_data
@@ -66,12 +72,47 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "fiche": fiche,
             "skill_groups": skill_groups(fiche),
+            "similar": similar_occupations(fiche),
+            "near": _near_the_person(fiche.code, request.GET.get("ou", "")[:100].strip()),
             "title": fiche.title,
             "structured_data": structured_data.to_script(
                 structured_data.occupation(fiche, request.build_absolute_uri())
             ),
         },
     )
+
+
+#: how far around the person the occupation page looks for trainings and places
+NEAR_RADIUS_KM = 30
+
+
+def _near_the_person(code: str, where: str) -> dict[str, object]:
+    """The trainings leading to the occupation and the places that help, near the town typed."""
+    rome = {"rome": code}
+    answer: dict[str, object] = {"where": where}
+    location = locate(where) if where else None
+    if location is None:
+        answer["unknown_place"] = bool(where)
+        answer["national_total"] = search(SearchQuery(kind=Kind.TRAINING, filters=rome, page_size=0, facets=())).total
+        return answer
+    nearest = SearchQuery(
+        latitude=location.latitude,
+        longitude=location.longitude,
+        radius_km=NEAR_RADIUS_KM,
+        sort=Sort.DISTANCE,
+        facets=(),
+    )
+    trainings = search(replace(nearest, kind=Kind.TRAINING, filters=rome, page_size=5))
+    places = search(replace(nearest, kind=Kind.PLACE, page_size=3))
+    answer.update(
+        location=location,
+        radius_km=NEAR_RADIUS_KM,
+        trainings=trainings,
+        places=places,
+        all_trainings_url="/recherche/?" + urlencode({"ou": where, "type": "formations", "rome": code}),
+        all_places_url="/recherche/?" + urlencode({"ou": where, "type": "lieux"}),
+    )
+    return answer
 
 
 def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -85,7 +126,16 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     assert detail is not None
     place = detail.place
     is_open, opening_status = place.hours.status(timezone.localtime())
-    located = place.latitude is not None and place.longitude is not None
+    situation, osm = None, None
+    if place.latitude is not None and place.longitude is not None:
+        situation = maps.situation_map(
+            place.latitude,
+            place.longitude,
+            PLACE_MAP_RADIUS_KM,
+            [maps.Marker(place.latitude, place.longitude, place.name)],
+            title=f"Carte : {place.name} et les communes autour",
+        )
+        osm = maps.openstreetmap_links(place.latitude, place.longitude)
     return render(
         request,
         "www/place_detail.html",
@@ -94,16 +144,8 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "place": place,
             "is_open": is_open,
             "opening_status": opening_status,
-            "map": maps.situation_map(
-                place.latitude,
-                place.longitude,
-                PLACE_MAP_RADIUS_KM,
-                [maps.Marker(place.latitude, place.longitude, place.name)],
-                title=f"Carte : {place.name} et les communes autour",
-            )
-            if located
-            else None,
-            "osm": maps.openstreetmap_links(place.latitude, place.longitude) if located else None,
+            "map": situation,
+            "osm": osm,
             "publics": [Public(value).label for value in place.publics if value in Public.values],
             "title": detail.place.name,
             "structured_data": structured_data.to_script(

@@ -89,6 +89,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "home": "/",
             "occupation-list": "/metiers/",
             "occupation": "/metiers/J1506/",
+            "occupation-near": "/metiers/J1506/?ou=Blois",
             "search-occupations": "/recherche/?q=infirmi%C3%A8re",
             "search-trainings-near": "/recherche/?q=infirmier&ou=Blois&type=formations",
             "search-places-near": "/recherche/?ou=Blois&type=lieux",

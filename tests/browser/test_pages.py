@@ -12,6 +12,7 @@ PAGE_TYPES = [
     "home",
     "occupation-list",
     "occupation",
+    "occupation-near",
     "search-occupations",
     "search-trainings-near",
     "search-places-near",

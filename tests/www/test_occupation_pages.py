@@ -1,7 +1,12 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from orientation.occupations.models import FicheSkill, Skill
+from orientation.search.services import search_index_rebuild
+from orientation.trainings.models import Action
+from tests.conftest import run_command
 from tests.occupations.factories import (
     AppellationFactory,
     MobilityLinkFactory,
@@ -61,6 +66,7 @@ def test_lowercase_code_works_and_unknown_code_is_a_404(client, nurse):
 
 
 def test_query_count_does_not_grow_with_links(client, nurse, django_assert_num_queries, django_assert_max_num_queries):
+    client.get("/metiers/J1506/")  # the search's synonyms are read once, then cached
     with django_assert_max_num_queries(12) as captured:
         client.get("/metiers/J1506/")
     baseline = len(captured.captured_queries)
@@ -78,3 +84,38 @@ def test_home_and_domain_pages(client, nurse):
     listing = client.get(reverse("www:occupations") + "?domaine=J").content.decode()
     assert 'href="/metiers/J1506/"' in listing
     assert client.get(reverse("www:occupations") + "?domaine=Z").status_code == 404
+
+
+def test_occupation_page_shows_trainings_and_places_near_the_person(client, django_assert_max_num_queries):
+    run_command("load_demo_data")
+    search_index_rebuild()
+    national = client.get("/metiers/J1506/").content.decode()
+    assert re.search(r"\d+ formations? ouvertes? en France mèn", national)
+    with django_assert_max_num_queries(16):
+        page = client.get("/metiers/J1506/", {"ou": "Blois"}).content.decode()
+    assert "à moins de 30 km de Blois (41)" in page
+    section = page[page.index('id="pres-de-vous"') : page.index("</section>", page.index('id="pres-de-vous"'))]
+    trainings = re.findall(r'href="/formations/(\d+)/"', section)
+    assert trainings
+    distances = [float(d.replace(",", ".")) for d in re.findall(r"· ([\d,]+) km", section)]
+    assert distances
+    assert all(distance <= 30 for distance in distances)
+    assert re.findall(r'href="/lieux/(\d+)/"', section)
+    for action in Action.objects.filter(pk__in=trainings).select_related("formation"):
+        assert "J1506" in action.formation.rome_codes
+    assert "Métiers proches" in page
+    unknown = client.get("/metiers/J1506/", {"ou": "Nulle-Part-sur-Mer"}).content.decode()
+    assert "Commune ou code postal introuvable." in unknown
+
+
+def test_search_api_and_page_filter_trainings_by_occupation(client):
+    run_command("load_demo_data")
+    search_index_rebuild()
+    answer = client.get("/api/v1/search/trainings", {"rome": "j1506"}).json()
+    assert answer["total"] >= 1
+    ids = [result["id"] for result in answer["results"]]
+    for action in Action.objects.filter(pk__in=ids).select_related("formation"):
+        assert "J1506" in action.formation.rome_codes
+    page = client.get("/recherche/", {"type": "formations", "rome": "J1506"}).content.decode()
+    assert f"{answer['total']} résultat" in page
+    assert client.get("/api/v1/search/trainings", {"rome": "nope"}).status_code == 422

@@ -78,7 +78,8 @@ def test_results_near_a_town_are_drawn_on_a_map(client, indexed):
     assert svg, "a map of the results"
     svg = svg.group(0)
     assert 'role="img"' in svg
-    assert "<title" in svg and "de Blois (41)" in svg
+    assert "<title" in svg
+    assert "de Blois (41)" in svg
     assert 'class="map-radius"' in svg
     numbers = [int(n) for n in re.findall(r'class="map-number">(\d+)<', svg)]
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
