@@ -1,8 +1,10 @@
 """French text as the search sees it, the same for the indexed documents and the queries.
 
 The engines fold case and accents and stem (Snowball French); what they cannot do is
-done here: elided articles (« l’infirmière », « d’enfants ») lose their article, and
-the query words are taken one by one, without any operator a person did not mean.
+done here: elided articles (« l’infirmière », « d’enfants ») lose their article, the
+query words are taken one by one, without any operator a person did not mean, and the
+feminine of a job title meets its masculine (« toiletteuse » and « toiletteur »), which
+the stemmer does not always do.
 """
 
 from __future__ import annotations
@@ -91,3 +93,35 @@ def query_words(text: str) -> list[str]:
 
 def folded(word: str) -> str:
     return fold_accents(word).lower()
+
+
+#: feminine endings of job titles → masculine, the longest first (Snowball leaves these apart)
+_FEMININE_ENDINGS = (
+    ("trice", "teur"),
+    ("euse", "eur"),
+    ("ienne", "ien"),
+    ("ière", "ier"),
+    ("ère", "er"),
+    ("ive", "if"),
+)
+MIN_GENDERED_LENGTH = 6
+
+
+def masculine(word: str) -> str:
+    """The masculine of a feminine job-title word (« conductrice » → « conducteur »), else the word."""
+    lowered = word.lower()
+    if len(lowered) < MIN_GENDERED_LENGTH:
+        return lowered
+    for ending, replacement in _FEMININE_ENDINGS:
+        if lowered.endswith(ending):
+            return lowered[: -len(ending)] + replacement
+        if lowered.endswith(ending + "s"):
+            return lowered[: -len(ending) - 1] + replacement + "s"
+    return lowered
+
+
+def gender_variants(text: str) -> list[str]:
+    """The masculine forms of the words of ``text`` that differ from them, to be indexed too."""
+    words = query_words(text)
+    seen = set(words)
+    return [form for form in dict.fromkeys(masculine(word) for word in words) if form not in seen]

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from orientation.directory.models import Place, ServiceOffer
 from orientation.occupations.models import Appellation, OnisepFiche, RomeFiche
+from orientation.search.analysis import gender_variants
 from orientation.search.query import Kind
 from orientation.trainings.models import Action
 
@@ -36,6 +37,10 @@ class SearchDocument:
     def prepared(self) -> SearchDocument:
         # The engines split words on apostrophes: « l’infirmière » indexes « infirmière ».
         self.body = self.body[:BODY_LIMIT]
+        # « Toiletteuse pour chiens » is found by « toiletteur » too.
+        variants = gender_variants(self.title)
+        if variants:
+            self.names = f"{self.names} ; {' '.join(variants)}" if self.names else " ".join(variants)
         return self
 
 

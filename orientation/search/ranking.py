@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from orientation.search.analysis import folded
+from orientation.search.analysis import folded, masculine
 from orientation.search.query import MAX_PAGE_SIZE, SearchQuery, Sort
 from orientation.territories.geo import distance_km
 
@@ -53,8 +53,15 @@ def page_near(
 
 
 def expanded(words: list[str], synonyms: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """Each query word with the words it stands for in the operators' synonyms (often none)."""
-    return [(word, synonyms.get(folded(word), [])) for word in words]
+    """Each query word with the words it stands for in the operators' synonyms (often none),
+    else with its masculine when it is a feminine job-title word (documents index both)."""
+    answer = []
+    for word in words:
+        alternative = synonyms.get(folded(word), [])
+        if not alternative and (form := masculine(word)) != word:
+            alternative = [form]
+        answer.append((word, alternative))
+    return answer
 
 
 def facet_counts(

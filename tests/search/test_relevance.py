@@ -1,4 +1,5 @@
-"""Judged queries on the real open data: what a person types, and what must come in the top 3."""
+"""Judged queries on the real open data and on a generated training feed: what a person types,
+and what must come in the top 3."""
 
 import importlib
 
@@ -11,6 +12,7 @@ from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
 from orientation.search.services import synonym_save
 from orientation.search.tantivy_backend import TantivyBackend
+from orientation.trainings.generator import generate
 
 pytestmark = [pytest.mark.real_data, pytest.mark.django_db]
 
@@ -68,11 +70,31 @@ PLACES = {
     ("France Travail", "Lille"): "France Travail",
     ("orientation", "Marseille"): "orientation",
 }
+#: query → (part of) the title of a training of the generated feed (2,000 actions, seed 1)
+#: that must come among the first three trainings
+TRAININGS = {
+    "expert cybersécurité": "BTS expert en cybersécurité",
+    "BTS fleuriste": "BTS fleuriste",
+    "toiletteur pour chiens": "Préparation opérationnelle à l’emploi toiletteuse pour chiens",
+    "vulcaniseur caoutchouc": "Titre professionnel Vulcaniseur en caoutchouc industriel",
+    "orthoptiste basse vision": "orthoptiste rééducatrice en basse vision",
+    "démantèlement nucléaire": "Certificat de qualification professionnelle opératrice démantèlement nucléaire",
+    "investigation criminelle": "Titre professionnel Technicienne en investigation criminelle",
+    "chiropraticien": "Formation qualifiante kinésithérapeute chiropraticien",
+    "animalerie": "Formation qualifiante responsable de magasin d'animalerie",
+    "conductrice machines emballage": "Titre professionnel Conducteur de machines d'emballage",
+    "batteries véhicules électriques démonteur": (
+        "Certificat de qualification professionnelle technicienne démonteuse de batteries de véhicules électriques"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
 def real_index(module_data, open_data, django_db_blocker, tmp_path_factory):
     module_data("import_open_data", str(open_data))
+    feed = tmp_path_factory.mktemp("generated") / "lheo-2000.xml"
+    generate(feed, actions=2000, seed=1, open_data=open_data)
+    module_data("import_lheo", str(feed), source="generated")
     folder = tmp_path_factory.mktemp("real-search")
     with django_db_blocker.unblock():
         TantivyBackend(folder / "tantivy").rebuild(all_documents())
@@ -114,3 +136,9 @@ def test_the_nearest_place_of_a_network_comes_first(judged, text, town, name):
     first = results.hits[0]
     assert name.lower() in first.title.lower()
     assert first.distance_km < 10
+
+
+@pytest.mark.parametrize(("text", "title"), sorted(TRAININGS.items()))
+def test_training_queries_find_the_expected_training_in_the_top_3(judged, text, title):
+    results = search(SearchQuery(text=text, kind=Kind.TRAINING, page_size=3))
+    assert any(title in hit.title for hit in results.hits), [hit.title for hit in results.hits]

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orientation.directory.models import Place
+from orientation.search.analysis import masculine
 from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import backend, locate, search
 from orientation.search.services import search_index_rebuild, synonym_save
@@ -134,3 +135,18 @@ def test_a_town_is_located_once_then_from_the_cache(django_assert_num_queries):
     assert locate("Nulle-Part-sur-Mer") is None
     with django_assert_num_queries(0):
         assert locate("Nulle-Part-sur-Mer") is None
+
+
+@pytest.mark.parametrize(
+    ("feminine", "masculine_form"),
+    [
+        ("toiletteuse", "toiletteur"),
+        ("Conductrice", "conducteur"),
+        ("technicienne", "technicien"),
+        ("bouchères", "bouchers"),
+        ("agent", "agent"),
+        ("mère", "mère"),  # too short to be told apart from another word
+    ],
+)
+def test_feminine_job_words_have_their_masculine(feminine, masculine_form):
+    assert masculine(feminine) == masculine_form
