@@ -20,7 +20,7 @@ from orientation.search.documents import SearchDocument
 from orientation.search.models import SearchEntry
 from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
 from orientation.search.ranking import choose_page, expanded, facet_counts, wants_fuzzy
-from orientation.territories.geo import bounding_box, distance_km
+from orientation.territories.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 
 CONFIG = "fr_unaccent"
 BATCH = 2000
@@ -160,6 +160,13 @@ class PostgresBackend:
             min_lat, max_lat, min_lon, max_lon = bounding_box(point[0], point[1], query.radius_km)
             parts.append("latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s")
             params += [min_lat, max_lat, min_lon, max_lon]
+            # The box finds the rows through the index; the circle keeps the right ones, so that
+            # the total and every facet count what the list shows.
+            parts.append(
+                f"2 * {EARTH_RADIUS_KM} * asin(sqrt(power(sin(radians(latitude - %s) / 2), 2) + cos(radians(%s)) "
+                "* cos(radians(latitude)) * power(sin(radians(longitude - %s) / 2), 2))) <= %s"
+            )
+            params += [point[0], point[0], point[1], query.radius_km]
         return " AND ".join(parts), params
 
     def _count(self, where: str, params: list[Any]) -> int:

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from orientation.search.analysis import folded, masculine
 from orientation.search.query import MAX_PAGE_SIZE, SearchQuery, Sort
-from orientation.territories.geo import distance_km
+from orientation.territories.geo import planar_distance
 
 T = TypeVar("T")
 
@@ -38,12 +38,9 @@ def page_near(
     number once those beyond the radius are dropped (the engines filter on a box around
     the circle); by distance when asked, nearest first, relevance breaking ties."""
     located = []
+    distance_from = planar_distance(point[0], point[1])
     for rank, (latitude, longitude, item) in enumerate(candidates):
-        distance = (
-            distance_km(point[0], point[1], latitude, longitude)
-            if latitude is not None and longitude is not None
-            else math.inf
-        )
+        distance = distance_from(latitude, longitude) if latitude is not None and longitude is not None else math.inf
         if radius_km and distance > radius_km:
             continue
         located.append((distance, rank, item))

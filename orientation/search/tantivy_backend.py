@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from orientation.search.analysis import query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults
 from orientation.search.ranking import (
+    DISTANCE_CANDIDATES,
     FACETS,
     choose_page,
     expanded,
@@ -30,7 +32,7 @@ from orientation.search.ranking import (
     geo_point,
     wants_fuzzy,
 )
-from orientation.territories.geo import bounding_box, distance_km
+from orientation.territories.geo import bounding_box, distance_km, planar_distance
 
 ANALYZER = "fr_stem"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
@@ -40,6 +42,11 @@ POINTER_CHECK_SECONDS = 1.0
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
 #: matches whose point is read from the geo fast field at most (more are read from their documents)
 GEO_LOOKUP = 50_000
+#: the geo fast field holds the point and the kind: geo_code × GEO_KINDS + the kind's code, so
+#: that a radius search counts each kind within the circle without reading a document
+KIND_CODES = {Kind.OCCUPATION: 1, Kind.TRAINING: 2, Kind.PLACE: 3}
+KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
+GEO_KINDS = 4
 
 
 def french_analyzer() -> tantivy.TextAnalyzer:
@@ -71,12 +78,18 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
     builder.add_text_field("spelling", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
     builder.add_text_field("subtitle", stored=True, tokenizer_name="raw", index_option="basic")
+    # Facet tags are counted (a fast field); other tags (code:…, rome:…) only filter.
     builder.add_text_field("tags", stored=False, tokenizer_name="raw", fast=True)
+    builder.add_text_field("links", stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_float_field("latitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("longitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("weight", stored=False, indexed=False, fast=True)
     builder.add_integer_field("geo", stored=False, indexed=False, fast=True)
     return builder.build()
+
+
+def _is_facet(tag: str) -> bool:
+    return tag.partition(":")[0] in FACETS
 
 
 class TantivyBackend:
@@ -131,13 +144,14 @@ class TantivyBackend:
             "body": document.body,
             "spelling": f"{document.title} {document.names}",
             "subtitle": document.subtitle,
-            "tags": [f"kind:{document.kind}", *document.tags],
+            "tags": [f"kind:{document.kind}", *(tag for tag in document.tags if _is_facet(tag))],
+            "links": [tag for tag in document.tags if not _is_facet(tag)],
             "weight": float(document.weight),
         }
         if document.latitude is not None and document.longitude is not None:
             fields["latitude"] = float(document.latitude)
             fields["longitude"] = float(document.longitude)
-            fields["geo"] = geo_code(document.latitude, document.longitude)
+            fields["geo"] = geo_code(document.latitude, document.longitude) * GEO_KINDS + KIND_CODES[document.kind]
         return tantivy.Document(**fields)
 
     # -- searching ---------------------------------------------------------------------
@@ -200,27 +214,52 @@ class TantivyBackend:
                 searcher.search(combined, limit=limit, offset=start, count=False, weight_by_field="weight").hits
             )
 
+        point = query.point
+        circle = (point[0], point[1], float(query.radius_km)) if point is not None and query.radius_km else None
+        kinds_inside: Counter[str] | None = None
+
+        def geo_lookup() -> dict[tuple[int, int], int]:
+            """Every match's geo value by its address; the kinds counted within the circle."""
+            nonlocal kinds_inside
+            found = searcher.search(combined, limit=min(max(total, 1), GEO_LOOKUP), count=False, order_by_field="geo")
+            places = {(address.segment_ord, address.doc): code for code, address in found.hits}
+            if circle is not None and len(places) == total:
+                distance_from = planar_distance(circle[0], circle[1])
+                kinds_inside = Counter()
+                for code in places.values():
+                    latitude, longitude = geo_point(code // GEO_KINDS)
+                    if distance_from(latitude, longitude) <= circle[2]:
+                        kinds_inside[str(KINDS_BY_CODE[code % GEO_KINDS])] += 1
+            return places
+
         def candidates(limit: int) -> Iterator[tuple[Any, Any, tuple[float, Any]]]:
-            located = searcher.search(combined, limit=min(max(total, 1), GEO_LOOKUP), count=False, order_by_field="geo")
-            places = {(address.segment_ord, address.doc): code for code, address in located.hits}
+            places = geo_lookup()
             for score, address in ranked(0, limit):
                 code = places.get((address.segment_ord, address.doc))
                 if code is None and len(places) < total:  # beyond the lookup: read the document
                     document = searcher.doc(address)
                     yield document.get_first("latitude"), document.get_first("longitude"), (score, address)
                     continue
-                latitude, longitude = geo_point(code) if code else (None, None)
+                latitude, longitude = geo_point(code // GEO_KINDS) if code else (None, None)
                 yield latitude, longitude, (score, address)
 
-        page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
+        if page_size == 0 and circle is not None and total <= DISTANCE_CANDIDATES:
+            # Only counts: the circle is counted from the geo field, no match is ranked.
+            geo_lookup()
+            page: list[tuple[float, Any]] = []
+            total = sum((kinds_inside or Counter()).values())
+        else:
+            page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
         snippets = None
         if words and page:
             snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body")
             snippets.set_max_num_chars(220)
         hits = [self._hit(score, searcher.doc(address), snippets, query.point) for score, address in page]
-        return SearchResults(
-            query=query, total=total, hits=hits, facets=self._facets(searcher, combined, query.facets), fuzzy=fuzzy
-        )
+        facets = self._facets(searcher, combined, query.facets)
+        if kinds_inside is not None and "kind" in facets:
+            # Counted within the circle, as the list: the engine's facets count the box around it.
+            facets["kind"] = dict(kinds_inside)
+        return SearchResults(query=query, total=total, hits=hits, facets=facets, fuzzy=fuzzy)
 
     def _text_query(self, terms: list[tuple[str, list[str]]], *, fuzzy: bool) -> tantivy.Query | None:
         clauses = []
@@ -263,7 +302,8 @@ class TantivyBackend:
         if query.kind is not None:
             filters.append(tantivy.Query.term_query(self.schema, "kind", str(query.kind)))
         for facet, value in sorted(query.filters.items()):
-            filters.append(tantivy.Query.term_query(self.schema, "tags", f"{facet}:{value}"))
+            tag = f"{facet}:{value}"
+            filters.append(tantivy.Query.term_query(self.schema, "tags" if _is_facet(tag) else "links", tag))
         point = query.point
         if point is not None and query.radius_km:
             min_lat, max_lat, min_lon, max_lon = bounding_box(point[0], point[1], query.radius_km)
@@ -291,10 +331,7 @@ class TantivyBackend:
             answer = searcher.aggregate(query, {"kind": {"terms": {"field": "kind", "size": 10}}})
             buckets = answer.get("kind", {}).get("buckets", [])
             return {"kind": {str(bucket["key"]): int(bucket["doc_count"]) for bucket in buckets}}
-        # Only the facets' tags are counted: the many rome:… tags of trainings would crowd them out.
-        names = "|".join(sorted(wanted if wanted is not None else FACETS))
-        terms = {"field": "tags", "size": 1000, "include": f"({names}):.*"}
-        answer = searcher.aggregate(query, {"tags": {"terms": terms}})
+        answer = searcher.aggregate(query, {"tags": {"terms": {"field": "tags", "size": 1000}}})
         buckets = answer.get("tags", {}).get("buckets", [])
         return facet_counts(((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets), wanted)
 

@@ -23,6 +23,8 @@ WIDTH, HEIGHT = 640, 400
 KM_PER_DEGREE = 111.195
 #: the communes named on a map, the most populated first
 NAMED_TOWNS = 6
+#: communes drawn at most, the most populated first: enough for bearings, light on a phone
+MAX_DOTS = 300
 BACKGROUND_CACHE_SECONDS = 3600
 
 
@@ -37,22 +39,60 @@ class Marker:
 
 
 def _communes_around(latitude: float, longitude: float, radius_km: float) -> list[tuple[float, float, str, int]]:
-    """(latitude, longitude, name, population) of the communes in the map's frame, cached."""
-    key = "maps:communes:" + hashlib.sha256(f"{latitude:.3f}:{longitude:.3f}:{radius_km:.1f}".encode()).hexdigest()
+    """(latitude, longitude, name, population) of the communes in the box, most populated first."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+    rows = Commune.objects.filter(
+        kind=Commune.Kind.COMMUNE, latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+    ).values_list("latitude", "longitude", "name", "population")
+    found = [
+        (lat, lon, name, population or 0) for lat, lon, name, population in rows if lat is not None and lon is not None
+    ]
+    return sorted(found, key=lambda row: -row[3])
+
+
+class _Frame:
+    """The projection of a map: a point, and the kilometres one pixel stands for."""
+
+    def __init__(self, latitude: float, longitude: float, radius_km: float):
+        self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
+        self.scale = min(WIDTH, HEIGHT) / (2 * radius_km * 1.15)
+        self.cos_lat = math.cos(math.radians(latitude))
+
+    def project(self, lat: float, lon: float) -> tuple[float, float]:
+        x = WIDTH / 2 + (lon - self.longitude) * KM_PER_DEGREE * self.cos_lat * self.scale
+        y = HEIGHT / 2 - (lat - self.latitude) * KM_PER_DEGREE * self.scale
+        return round(x, 1), round(y, 1)
+
+    @staticmethod
+    def shows(x: float, y: float) -> bool:
+        return 0 <= x <= WIDTH and 0 <= y <= HEIGHT
+
+
+def _background(frame: _Frame) -> str:
+    """The communes of the frame as dots (the most populated, at most MAX_DOTS), the largest
+    named; drawn once per place and scale, then cached."""
+    key = (
+        "maps:background:"
+        + hashlib.sha256(f"{frame.latitude:.4f}:{frame.longitude:.4f}:{frame.radius_km:.2f}".encode()).hexdigest()
+    )
     found = cache.get(key)
-    if found is None:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
-        found = [
-            (lat, lon, name, population or 0)
-            for lat, lon, name, population in Commune.objects.filter(
-                kind=Commune.Kind.COMMUNE,
-                latitude__range=(min_lat, max_lat),
-                longitude__range=(min_lon, max_lon),
-            ).values_list("latitude", "longitude", "name", "population")
-            if lat is not None and lon is not None
-        ]
-        cache.set(key, found, BACKGROUND_CACHE_SECONDS)
-    return found
+    if found is not None:
+        return str(found)
+    reach = frame.radius_km * 1.15 * max(WIDTH, HEIGHT) / min(WIDTH, HEIGHT)
+    shown = []
+    for lat, lon, name, _population in _communes_around(frame.latitude, frame.longitude, reach):
+        x, y = frame.project(lat, lon)
+        if frame.shows(x, y):
+            shown.append((x, y, name))
+        if len(shown) >= MAX_DOTS:
+            break
+    parts = [f'<circle cx="{x}" cy="{y}" r="1.6" class="map-commune"/>' for x, y, _name in shown]
+    parts += [
+        f'<text x="{x + 4}" y="{y - 4}" class="map-town">{escape(name)}</text>' for x, y, name in shown[:NAMED_TOWNS]
+    ]
+    drawn = "".join(parts)
+    cache.set(key, drawn, BACKGROUND_CACHE_SECONDS)
+    return drawn
 
 
 def situation_map(
@@ -70,17 +110,7 @@ def situation_map(
     ``circle`` draws the search radius. The SVG is an image for assistive technologies,
     with a title and a description listing the markers (the page lists them too).
     """
-    half_span = radius_km * 1.15
-    scale = min(WIDTH, HEIGHT) / (2 * half_span)
-    cos_lat = math.cos(math.radians(latitude))
-
-    def project(lat: float, lon: float) -> tuple[float, float]:
-        x = WIDTH / 2 + (lon - longitude) * KM_PER_DEGREE * cos_lat * scale
-        y = HEIGHT / 2 - (lat - latitude) * KM_PER_DEGREE * scale
-        return round(x, 1), round(y, 1)
-
-    frame = half_span * max(WIDTH, HEIGHT) / min(WIDTH, HEIGHT)
-    communes = _communes_around(latitude, longitude, frame)
+    frame = _Frame(latitude, longitude, radius_km)
     parts = [
         f'<svg class="situation-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{ident}-titre {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
@@ -93,21 +123,16 @@ def situation_map(
             ),
         ),
         f'<rect width="{WIDTH}" height="{HEIGHT}" class="map-land"/>',
+        _background(frame),
     ]
-    for lat, lon, _name, _population in communes:
-        x, y = project(lat, lon)
-        parts.append(f'<circle cx="{x}" cy="{y}" r="1.6" class="map-commune"/>')
     if circle:
         parts.append(
-            f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="{round(radius_km * scale, 1)}" class="map-radius"/>'
+            f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="{round(radius_km * frame.scale, 1)}" class="map-radius"/>'
+            f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="4" class="map-centre"/>'
         )
-        parts.append(f'<circle cx="{WIDTH / 2}" cy="{HEIGHT / 2}" r="4" class="map-centre"/>')
-    for lat, lon, name, _population in sorted(communes, key=lambda row: -row[3])[:NAMED_TOWNS]:
-        x, y = project(lat, lon)
-        parts.append(f'<text x="{x + 4}" y="{y - 4}" class="map-town">{escape(name)}</text>')
     # The first results on top: drawn last.
     for marker in reversed(markers):
-        x, y = project(marker.latitude, marker.longitude)
+        x, y = frame.project(marker.latitude, marker.longitude)
         if marker.number is None:
             parts.append(
                 f'<path d="M{x} {y} l-9 -16 a10 10 0 1 1 18 0 z" class="map-pin"/>'
@@ -119,6 +144,7 @@ def situation_map(
                 f'<text x="{x}" y="{y + 4}" class="map-number">{marker.number}</text>'
             )
     parts.append("</svg>")
+    # Every text above is escaped (format_html, escape); numbers are ours.
     return mark_safe("".join(str(part) for part in parts))
 
 

@@ -150,3 +150,14 @@ def test_a_town_is_located_once_then_from_the_cache(django_assert_num_queries):
 )
 def test_feminine_job_words_have_their_masculine(feminine, masculine_form):
     assert masculine(feminine) == masculine_form
+
+
+@pytest.mark.parametrize("text", ["infirmier", ""])
+def test_counts_near_a_town_are_those_of_the_list(indexed, text):
+    near = {"latitude": 47.586, "longitude": 1.336, "radius_km": 30}
+    counts = search(SearchQuery(text=text, page_size=0, facets=("kind",), **near))
+    for kind in (Kind.TRAINING, Kind.PLACE):
+        listed = search(SearchQuery(text=text, kind=kind, page_size=100, **near))
+        assert counts.facets["kind"].get(str(kind), 0) == listed.total == len(listed.hits), kind
+        assert all(hit.distance_km <= 30 for hit in listed.hits)
+    assert counts.total == sum(counts.facets["kind"].values())
