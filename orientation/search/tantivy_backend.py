@@ -193,9 +193,11 @@ class TantivyBackend:
         combined = self._combine(self._text_query(terms, fuzzy=False), filters)
         page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
         offset = (max(query.page, 1) - 1) * page_size
+        # Only occupations have a weight (their number of names): other kinds skip reading it.
+        weight = "weight" if query.kind in (None, Kind.OCCUPATION) else None
         # The first page and the count in one pass; another only if close spellings are tried.
         first: tantivy.SearchResult | None = searcher.search(
-            combined, limit=max(page_size, 1), offset=offset, count=True, weight_by_field="weight"
+            combined, limit=max(page_size, 1), offset=offset, count=True, weight_by_field=weight
         )
         total = int(first.count)  # type: ignore[union-attr]
         fuzzy = False
@@ -210,9 +212,7 @@ class TantivyBackend:
                 return []
             if first is not None and (start, limit) == (offset, max(page_size, 1)):
                 return list(first.hits)
-            return list(
-                searcher.search(combined, limit=limit, offset=start, count=False, weight_by_field="weight").hits
-            )
+            return list(searcher.search(combined, limit=limit, offset=start, count=False, weight_by_field=weight).hits)
 
         point = query.point
         circle = (point[0], point[1], float(query.radius_km)) if point is not None and query.radius_km else None

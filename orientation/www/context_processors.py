@@ -1,8 +1,20 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from orientation.ingestion.models import Source
+
+#: whether the data is the demo's changes only when data is loaded: looked up once a minute
+DEMO_DATA_CACHE_SECONDS = 60
+
+
+def _demo_data() -> bool:
+    found = cache.get("site:demo-data")
+    if found is None:
+        found = Source.objects.filter(kind=Source.Kind.DEMO).exists()
+        cache.set("site:demo-data", found, DEMO_DATA_CACHE_SECONDS)
+    return bool(found)
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -10,5 +22,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "SITE_TITLE": settings.ORIENTATION_SITE_TITLE,
         "SITE_TAGLINE": settings.ORIENTATION_SITE_TAGLINE,
         # Evaluated only by templates that show the banner.
-        "DEMO_DATA": SimpleLazyObject(lambda: Source.objects.filter(kind=Source.Kind.DEMO).exists()),
+        "DEMO_DATA": SimpleLazyObject(_demo_data),
     }
