@@ -13,6 +13,7 @@ from orientation.occupations.models import (
     Skill,
     Theme,
 )
+from orientation.search.admin import ReindexAfterEditMixin
 
 
 class AppellationInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class MobilityInline(admin.TabularInline):
 
 
 @admin.register(RomeFiche)
-class RomeFicheAdmin(admin.ModelAdmin):
+class RomeFicheAdmin(ReindexAfterEditMixin):
     list_display = ["code", "title", "domaine", "is_regulated", "is_executive", "riasec_major"]
     list_filter = ["domaine__grand_domaine", "is_regulated", "is_executive", "riasec_major"]
     list_select_related = ["domaine"]
@@ -38,7 +39,7 @@ class RomeFicheAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appellation)
-class AppellationAdmin(admin.ModelAdmin):
+class AppellationAdmin(ReindexAfterEditMixin):
     list_display = ["code", "label", "fiche", "is_main"]
     list_select_related = ["fiche"]
     search_fields = ["code", "label", "masculine", "feminine"]
@@ -51,7 +52,7 @@ class OnisepSynonymInline(admin.TabularInline):
 
 
 @admin.register(OnisepFiche)
-class OnisepFicheAdmin(admin.ModelAdmin):
+class OnisepFicheAdmin(ReindexAfterEditMixin):
     list_display = ["identifier", "name", "min_level"]
     search_fields = ["identifier", "name", "synonyms__name"]
     filter_horizontal = ["rome_fiches"]

@@ -161,3 +161,22 @@ def test_counts_near_a_town_are_those_of_the_list(indexed, text):
         assert counts.facets["kind"].get(str(kind), 0) == listed.total == len(listed.hits), kind
         assert all(hit.distance_km <= 30 for hit in listed.hits)
     assert counts.total == sum(counts.facets["kind"].values())
+
+
+@pytest.mark.django_db
+def test_a_back_office_edit_queues_a_rebuild_after_commit(admin_client, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from orientation.directory.models import ServiceOffer
+    from orientation.search.tasks import rebuild_search_index
+
+    run_command("load_demo_data")
+    DBTaskResult.objects.all().delete()
+    offer = ServiceOffer.objects.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(f"/admin/directory/serviceoffer/{offer.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not ServiceOffer.objects.filter(pk=offer.pk).exists()
+    assert callbacks, "the rebuild waits for the commit"
+    queued = DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path, status="READY")
+    assert queued.count() == 1
