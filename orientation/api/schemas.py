@@ -257,3 +257,12 @@ class TrainingSearchOut(SearchOut):
 
 class PlaceSearchOut(SearchOut):
     results: list[PlaceHitOut]
+
+
+class CommuneSuggestionOut(Schema):
+    code: str = Field(description="Code INSEE.")
+    name: str
+    department: str
+    postcode: str
+    label: str = Field(description="À afficher : « Blois (41) ».")
+    value: str = Field(description="À envoyer comme `where` : « 41000 Blois ».")

@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from orientation.api.errors import install_error_handlers
-from orientation.api.views import feeds, occupations, places, searches, trainings
+from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
 api = NinjaAPI(
     title="Orientation pour tous",
@@ -15,3 +15,4 @@ api.add_router("/trainings", trainings)
 api.add_router("/places", places)
 api.add_router("/feeds", feeds)
 api.add_router("/search", searches)
+api.add_router("/communes", communes)

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from orientation.api.errors import ApiError, NotFound
 from orientation.api.schemas import (
+    CommuneSuggestionOut,
     ErrorOut,
     FeedOut,
     OccupationOut,
@@ -29,6 +30,7 @@ from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
 from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
+from orientation.territories.selectors import commune_suggestions
 from orientation.trainings.models import Provider
 from orientation.trainings.selectors import training_detail
 
@@ -36,6 +38,7 @@ occupations = Router(tags=["Métiers"])
 trainings = Router(tags=["Formations"])
 places = Router(tags=["Lieux d’accueil"])
 searches = Router(tags=["Recherche"])
+communes = Router(tags=["Territoires"])
 feeds = Router(tags=["Flux de données (exploitation)"])
 
 
@@ -336,3 +339,26 @@ def search_trainings(request: HttpRequest, params: Query[TrainingSearchParams]) 
 )
 def search_places(request: HttpRequest, params: Query[PlaceSearchParams]) -> HttpResponse:
     return _search(Kind.PLACE, params, {"typology": params.typology, "public": params.public})
+
+
+@communes.get(
+    "",
+    response=list[CommuneSuggestionOut],
+    summary="Suggérer des communes",
+    description="Les communes dont le nom ou le code postal commence par `q` (2 caractères au moins), "
+    "les plus peuplées d’abord : pour compléter un champ « Où ? ».",
+)
+def suggest_communes(
+    request: HttpRequest, q: str = Query("", max_length=100), limit: int = Query(8, ge=1, le=20)
+) -> list[dict[str, str]]:
+    return [
+        {
+            "code": found.code,
+            "name": found.name,
+            "department": found.department,
+            "postcode": found.postcode,
+            "label": found.label,
+            "value": found.value,
+        }
+        for found in commune_suggestions(q, limit)
+    ]

@@ -13,7 +13,8 @@ from orientation.directory.codelists import Public
 from orientation.directory.typologies import Typology
 from orientation.occupations.models import GrandDomaine
 from orientation.search.query import Kind, SearchQuery, Sort
-from orientation.search.selectors import locate, search
+from orientation.search.selectors import Location, locate, search
+from orientation.territories.geo import is_in_france
 from orientation.www import maps
 
 PAGE_SIZE = 20
@@ -69,6 +70,15 @@ def _labels(facet: str) -> dict[str, str]:
     return {"oui": "Oui", "non": "Non"}
 
 
+def _position(latitude: str, longitude: str) -> tuple[float, float] | None:
+    """The browser's position (« Près de moi »), when it is a point in France."""
+    try:
+        point = (round(float(latitude), 5), round(float(longitude), 5))
+    except ValueError:
+        return None
+    return point if is_in_france(*point) else None
+
+
 def search_view(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:200].strip()
     where = request.GET.get("ou", "")[:100].strip()
@@ -78,7 +88,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
         page = max(1, min(int(request.GET.get("page", "1")), 500))
     except ValueError:
         page = 1
-    location = locate(where) if where else None
+    near_me = _position(request.GET.get("lat", ""), request.GET.get("lon", ""))
+    location = Location("votre position", *near_me) if near_me else (locate(where) if where else None)
     point = (
         SearchQuery(latitude=location.latitude, longitude=location.longitude, radius_km=RADIUS_KM)
         if location
@@ -113,6 +124,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
         )
     )
     base = {"q": text, "ou": where, "type": slug, **filters}
+    if near_me:
+        base.update(lat=str(near_me[0]), lon=str(near_me[1]))
 
     def url(**changes: str | None) -> str:
         params = {key: value for key, value in {**base, **changes}.items() if value}
@@ -165,7 +178,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "text": text,
             "where": where,
             "location": location,
-            "unknown_place": bool(where) and location is None,
+            "near_me": near_me,
+            "unknown_place": bool(where) and location is None and not near_me,
             "radius_km": RADIUS_KM,
             "tabs": [
                 {

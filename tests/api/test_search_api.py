@@ -72,3 +72,21 @@ def test_answers_have_the_documented_shape(client, indexed, path, schema, params
     assert body["results"]
     parsed = schema.model_validate(body)
     assert parsed.model_dump(mode="json") == body
+
+
+def test_communes_are_suggested_by_name_or_postcode(client, indexed):
+    by_name = client.get("/api/v1/communes", {"q": "blo"}).json()
+    assert by_name[0] == {
+        "code": "41018",
+        "name": "Blois",
+        "department": "41",
+        "postcode": "41000",
+        "label": "Blois (41)",
+        "value": "41000 Blois",
+    }
+    by_postcode = client.get("/api/v1/communes", {"q": "411"}).json()
+    assert [found["name"] for found in by_postcode] == ["Vendôme"]
+    assert client.get("/api/v1/communes", {"q": "b"}).json() == []
+    # What is suggested is what the search understands.
+    answer = client.get("/api/v1/search/places", {"where": by_name[0]["value"]}).json()
+    assert answer["where"] == "Blois (41)"

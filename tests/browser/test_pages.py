@@ -74,3 +74,37 @@ def test_search_from_the_home_page_without_javascript(browser, portal):
     assert "type=formations" in page.url
     assert page.locator("a[href^='/formations/']").count() >= 1
     page.context.close()
+
+
+def test_communes_are_suggested_while_typing(browser, portal):
+    page = open_page(browser, portal, "home")
+    page.get_by_label("Où ?").first.press_sequentially("Blo", delay=50)
+    options = page.locator("#communes-suggestions option")
+    options.first.wait_for(state="attached", timeout=5000)
+    assert options.first.get_attribute("value") == "41000 Blois"
+    assert options.first.get_attribute("label") == "Blois (41)"
+    page.context.close()
+
+
+def test_near_me_uses_the_browsers_position(browser, portal):
+    page = open_page(
+        browser,
+        portal,
+        "home",
+        geolocation={"latitude": 47.59, "longitude": 1.33},
+        permissions=["geolocation"],
+    )
+    button = page.get_by_role("button", name="Près de moi")
+    assert button.is_visible(), "shown when the browser can give a position"
+    with page.expect_navigation():
+        button.click()
+    assert "lat=47.59" in page.url
+    assert "à moins de 30 km de votre position" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+def test_near_me_is_hidden_without_javascript(browser, portal):
+    page = open_page(browser, portal, "home", java_script_enabled=False)
+    assert not page.get_by_role("button", name="Près de moi").is_visible()
+    page.context.close()

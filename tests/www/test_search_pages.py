@@ -99,3 +99,16 @@ def test_place_page_says_whether_it_is_open_and_where_it_is(client, indexed, dja
     assert 'class="situation-map"' in page
     assert 'class="map-pin"' in page
     assert f"openstreetmap.org/directions?to={place.latitude:.5f}%2C{place.longitude:.5f}" in page
+
+
+def test_near_me_searches_around_the_browsers_position(client, indexed):
+    page = client.get("/recherche/", {"type": "lieux", "lat": "47.58600", "lon": "1.33600"}).content.decode()
+    assert "à moins de 30 km de votre position" in page
+    distances = [float(value.replace(",", ".")) for value in re.findall(r"· ([\d,]+) km", page)]
+    assert distances
+    assert distances == sorted(distances)
+    assert 'name="lat" id="search-lat" value="47.586"' in page, "the next pages keep the position"
+    assert "lat=47.586" in re.search(r'href="([^"]*type=formations[^"]*)"', page).group(1)
+    # A point outside France is not a position: the search is national.
+    elsewhere = client.get("/recherche/", {"type": "lieux", "lat": "0", "lon": "0"}).content.decode()
+    assert "votre position" not in elsewhere
