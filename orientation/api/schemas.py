@@ -202,7 +202,11 @@ class SearchParams(Schema):
 
 
 class TrainingSearchParams(SearchParams):
-    funder: str | None = Field(None, max_length=3, description="Code LHEO du financeur (ex. 10 : région).")
+    funder: str | None = Field(
+        None,
+        max_length=3,
+        description="Code LHEO du financeur (ex. 2 : conseil régional, 4 : France Travail, 10 : la personne).",
+    )
     certifying: Literal["oui", "non"] | None = None
     work_study: Literal["oui", "non"] | None = Field(None, description="En alternance.")
     rome: str | None = Field(

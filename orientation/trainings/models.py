@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orientation.occupations.models import RomeFiche
 from orientation.territories.models import Commune
+from orientation.trainings.codelists import funder_label
 
 
 class Provider(models.Model):
@@ -138,6 +139,10 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.formation.title} — {self.city}"
+
+    @property
+    def funder_labels(self) -> list[str]:
+        return [funder_label(code) for code in self.funders]
 
 
 class Session(models.Model):

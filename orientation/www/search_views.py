@@ -15,6 +15,7 @@ from orientation.occupations.models import GrandDomaine
 from orientation.search.query import Kind, SearchQuery, Sort
 from orientation.search.selectors import Location, locate, search
 from orientation.territories.geo import is_in_france
+from orientation.trainings.codelists import FUNDERS
 from orientation.www import maps
 
 PAGE_SIZE = 20
@@ -27,7 +28,12 @@ TABS = [
 #: the filters each tab offers, in the order shown
 FACETS = {
     Kind.OCCUPATION: [("domaine", "Domaine")],
-    Kind.TRAINING: [("certifying", "Certifiante"), ("work_study", "En alternance"), ("department", "Département")],
+    Kind.TRAINING: [
+        ("certifying", "Certifiante"),
+        ("work_study", "En alternance"),
+        ("funder", "Financement"),
+        ("department", "Département"),
+    ],
     Kind.PLACE: [("typology", "Type de lieu"), ("public", "Public"), ("department", "Département")],
 }
 
@@ -65,6 +71,8 @@ def _labels(facet: str) -> dict[str, str]:
         return {str(value): str(label) for value, label in Typology.choices}
     if facet == "public":
         return {str(value): str(label) for value, label in Public.choices}
+    if facet == "funder":
+        return dict(FUNDERS)
     if facet == "domaine":
         return dict(GrandDomaine.objects.values_list("code", "label"))
     return {"oui": "Oui", "non": "Non"}

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from orientation.search.services import search_index_rebuild
+from orientation.trainings.codelists import FUNDERS
 from orientation.trainings.models import Action, Formation
 from tests.conftest import run_command
 
@@ -112,3 +113,19 @@ def test_near_me_searches_around_the_browsers_position(client, indexed):
     # A point outside France is not a position: the search is national.
     elsewhere = client.get("/recherche/", {"type": "lieux", "lat": "0", "lon": "0"}).content.decode()
     assert "votre position" not in elsewhere
+
+
+def test_funding_is_said_in_words(client, indexed):
+    action = Action.objects.open().exclude(funders=[]).order_by("pk").first()
+    page = client.get(f"/formations/{action.pk}/").content.decode()
+    section = page[page.index(">Financement<") :]
+    for label in action.funder_labels:
+        assert f"<li>{label}</li>" in section
+    assert not re.search(r"<li>\d+</li>", section), "no bare LHEO code"
+    results = client.get("/recherche/", {"q": "formation", "type": "formations"}).content.decode()
+    fieldset = results[
+        results.index("Financement</legend>") : results.index("</fieldset>", results.index("Financement</legend>"))
+    ]
+    shown = re.findall(r'class="fr-link fr-text--sm" href="[^"]*">([^<]+) \(\d+\)</a>', fieldset)
+    assert shown
+    assert set(shown) <= set(FUNDERS.values())
