@@ -250,6 +250,10 @@ class TantivyBackend:
             total = sum((kinds_inside or Counter()).values())
         else:
             page, total = choose_page(query, total, candidates=candidates, ranked=ranked)
+            if kinds_inside is not None:
+                # Every match was placed (even beyond the candidates ranked by distance): the
+                # total is the circle's.
+                total = sum(kinds_inside.values())
         snippets = None
         if words and page:
             snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body")

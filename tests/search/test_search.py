@@ -180,3 +180,20 @@ def test_a_back_office_edit_queues_a_rebuild_after_commit(admin_client, django_c
     assert callbacks, "the rebuild waits for the commit"
     queued = DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path, status="READY")
     assert queued.count() == 1
+
+
+def test_the_total_is_the_circles_even_beyond_the_candidates_sorted_by_distance(indexed, monkeypatch):
+    from orientation.search import ranking, tantivy_backend
+    from orientation.territories.geo import distance_km
+
+    # Fewer candidates than matches: the nearest are sorted among the first two only.
+    monkeypatch.setattr(ranking, "DISTANCE_CANDIDATES", 2)
+    monkeypatch.setattr(tantivy_backend, "DISTANCE_CANDIDATES", 2)
+    expected = sum(
+        1
+        for place in Place.objects.canonical().located()
+        if distance_km(47.586, 1.336, place.latitude, place.longitude) <= 30
+    )
+    assert expected > 2
+    results = search(SearchQuery(kind=Kind.PLACE, latitude=47.586, longitude=1.336, radius_km=30, sort=Sort.DISTANCE))
+    assert results.total == expected
