@@ -28,6 +28,7 @@ def generated_feed(actions: int, data: Path, env: dict[str, str]) -> Path:
     feed = ROOT / "var" / "bench" / f"lheo-{actions}.xml"
     if not feed.is_file():
         feed.parent.mkdir(parents=True, exist_ok=True)
+        print(f"generating {feed.name} (a few minutes, once)…", flush=True)
         _seconds, _peak, output = run(
             ["generate_lheo", "--actions", str(actions), "--seed", "1", "--open-data", str(data), str(feed)], env
         )

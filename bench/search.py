@@ -171,6 +171,7 @@ def _engine_loop(queries: list[BenchQuery], offset: int, seconds: float, output:
 
 
 def _concurrent(target, queries: list[BenchQuery], clients: int, seconds: float) -> dict[str, list[float]]:
+    print(f"… {clients} client{'s' if clients > 1 else ''} for {seconds:.0f} s", flush=True)
     context = multiprocessing.get_context("fork")
     output = context.Queue()
     step = len(queries) // clients
@@ -306,14 +307,17 @@ def prepare(data: Path, actions: int, env: dict[str, str], fresh: bool, reuse_in
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         run(["migrate", "--noinput", "-v", "0"], env)
+        print("importing the reference open data (under a minute)…", flush=True)
         seconds, _peak, _output = run(["import_open_data", str(data)], env)
         print(f"reference open data imported in {seconds:.0f} s")
+        print(f"importing {feed.name} (one to two minutes)…", flush=True)
         seconds, _peak, _output = run(["import_lheo", str(feed), "--source", "bench"], env)
         print(f"{feed.name} imported in {seconds:.0f} s")
         ready.write_text(feed.name)
     elif reuse_index and (ROOT / "var" / "bench" / "search-index" / "tantivy" / "CURRENT").is_file():
         print("search index kept from the previous run (--reuse-index)")
         return
+    print("rebuilding the search index (under a minute)…", flush=True)
     seconds, peak, output = run(["search_index"], env)
     print(f"{output.strip().splitlines()[-1]} (peak {peak} MB)")
 

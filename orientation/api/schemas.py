@@ -8,6 +8,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from orientation.search.query import DEFAULT_RADIUS_KM
+
 
 class ErrorOut(Schema):
     """Every error answers with this body; ``code`` is stable, ``detail`` is for people."""
@@ -194,7 +196,7 @@ class SearchParams(Schema):
     )
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude du point de recherche (avec `lon`).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude du point de recherche (avec `lat`).")
-    radius_km: float = Field(30, gt=0, le=300, description="Rayon autour du point, en km.")
+    radius_km: float = Field(DEFAULT_RADIUS_KM, gt=0, le=300, description="Rayon autour du point, en km.")
     sort: Literal["relevance", "distance"] = Field("relevance", description="Tri : pertinence ou distance.")
     page: int = Field(1, ge=1, le=500)
     page_size: int = Field(20, ge=1, le=100)

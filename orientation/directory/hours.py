@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.utils.translation import gettext
+
 DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -88,18 +90,26 @@ class OpeningHours:
         """(open now?, what to tell a person): « Ouvert jusqu’à 12 h 30 », « Fermé · ouvre
         mardi à 9 h », « Fermé · ouvre demain à 14 h »; the hours unknown say so."""
         if not self.is_known:
-            return False, "Horaires non communiqués"
+            return False, gettext("Horaires non communiqués")
         opening = self.next_opening(moment)
         if opening is None:
-            return False, "Fermé pour le mois à venir"
+            return False, gettext("Fermé pour le mois à venir")
         if opening == moment:
             slot = next(slot for slot in self.slots_on(moment.date()) if slot.contains(moment.time()))
-            return True, f"Ouvert jusqu’à {_french_time(slot.closes)}"
+            return True, gettext("Ouvert jusqu’à %(time)s") % {"time": _french_time(slot.closes)}
         days = (opening.date() - moment.date()).days
-        when = {0: "aujourd’hui", 1: "demain"}.get(
-            days, DAY_NAMES[opening.weekday()] if days < 7 else f"le {opening:%d/%m}"
-        )
-        return False, f"Fermé · ouvre {when} à {_french_time(opening.time())}"
+        if days == 0:
+            when = gettext("aujourd’hui")
+        elif days == 1:
+            when = gettext("demain")
+        elif days < 7:
+            when = DAY_NAMES[opening.weekday()]
+        else:
+            when = gettext("le %(date)s") % {"date": f"{opening:%d/%m}"}
+        return False, gettext("Fermé · ouvre %(when)s à %(time)s") % {
+            "when": when,
+            "time": _french_time(opening.time()),
+        }
 
     def weekly_lines(self) -> list[tuple[str, str]]:
         """(day name, "9 h–12 h 30, 14 h–17 h" or "fermé") for Monday to Sunday."""

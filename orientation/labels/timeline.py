@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Actor(StrEnum):
     APPLICANT = "applicant"
@@ -45,16 +48,16 @@ class Rule:
     days: int
     actor: Actor
     #: what the person who must act reads
-    label: str
+    label: str | Promise
 
 
 RULES: dict[Step, Rule] = {
-    Step.TRANSMISSION: Rule(8, Actor.PREFECTURE, "Transmettre le dossier complet au CCREFP"),
-    Step.OPINION: Rule(30, Actor.CCREFP, "Rendre l’avis du CCREFP"),
-    Step.DECISION: Rule(20, Actor.PREFECTURE, "Décider : attribution ou refus motivé"),
-    Step.WITHDRAWAL_ANSWER: Rule(30, Actor.APPLICANT, "Répondre par écrit aux motifs du retrait"),
-    Step.WITHDRAWAL_OPINION: Rule(30, Actor.CCREFP, "Rendre l’avis sur le retrait"),
-    Step.WITHDRAWAL_DECISION: Rule(30, Actor.PREFECTURE, "Notifier la décision de retrait"),
+    Step.TRANSMISSION: Rule(8, Actor.PREFECTURE, _("Transmettre le dossier complet au CCREFP")),
+    Step.OPINION: Rule(30, Actor.CCREFP, _("Rendre l’avis du CCREFP")),
+    Step.DECISION: Rule(20, Actor.PREFECTURE, _("Décider : attribution ou refus motivé")),
+    Step.WITHDRAWAL_ANSWER: Rule(30, Actor.APPLICANT, _("Répondre par écrit aux motifs du retrait")),
+    Step.WITHDRAWAL_OPINION: Rule(30, Actor.CCREFP, _("Rendre l’avis sur le retrait")),
+    Step.WITHDRAWAL_DECISION: Rule(30, Actor.PREFECTURE, _("Notifier la décision de retrait")),
 }
 
 LABEL_YEARS = 5

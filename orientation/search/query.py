@@ -18,6 +18,8 @@ class Sort(StrEnum):
 
 
 MAX_PAGE_SIZE = 100
+#: how far around a town or a position the portal and the API look by default
+DEFAULT_RADIUS_KM = 30
 
 
 @dataclass(frozen=True)

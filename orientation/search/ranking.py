@@ -75,21 +75,6 @@ def facet_counts(
     return facets
 
 
-#: a geographic point in one integer: latitude and longitude to 1e-5 degree (about 1 m),
-#: which an engine returns with each match without loading the document
-GEO_SCALE = 100_000
-GEO_LONGITUDE_SPAN = 360 * GEO_SCALE + 1
-
-
-def geo_code(latitude: float, longitude: float) -> int:
-    return round((latitude + 90) * GEO_SCALE) * GEO_LONGITUDE_SPAN + round((longitude + 180) * GEO_SCALE)
-
-
-def geo_point(code: int) -> tuple[float, float]:
-    latitude, longitude = divmod(int(code), GEO_LONGITUDE_SPAN)
-    return latitude / GEO_SCALE - 90, longitude / GEO_SCALE - 180
-
-
 def choose_page(
     query: SearchQuery,
     total: int,

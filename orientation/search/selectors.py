@@ -49,12 +49,13 @@ SYNONYMS_CACHE_KEY = "search:synonyms"
 
 def synonyms() -> dict[str, list[str]]:
     """The operators' synonyms, folded, cached for a minute."""
-    found = cache.get(SYNONYMS_CACHE_KEY)
-    if found is None:
-        found = {
+    found: dict[str, list[str]] = cache.get_or_set(  # type: ignore[assignment]  # never None here
+        SYNONYMS_CACHE_KEY,
+        lambda: {
             folded(term): query_words(expansion) for term, expansion in Synonym.objects.values_list("term", "expansion")
-        }
-        cache.set(SYNONYMS_CACHE_KEY, found, 60)
+        },
+        60,
+    )
     return found
 
 
@@ -77,11 +78,8 @@ def locate(where: str) -> Location | None:
     """A commune, postcode or INSEE code typed by a person, as a point (the commune's centre)."""
     text = " ".join((where or "").split())
     key = "search:locate:" + hashlib.sha256(text.lower().encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = _locate(text) or False
-        cache.set(key, found, LOCATE_CACHE_SECONDS)
-    return found or None
+    # An unknown place is cached too (as False: the cache cannot tell None from missing).
+    return cache.get_or_set(key, lambda: _locate(text) or False, LOCATE_CACHE_SECONDS) or None
 
 
 def _locate(text: str) -> Location | None:

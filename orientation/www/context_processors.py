@@ -10,11 +10,11 @@ DEMO_DATA_CACHE_SECONDS = 60
 
 
 def _demo_data() -> bool:
-    found = cache.get("site:demo-data")
-    if found is None:
-        found = Source.objects.filter(kind=Source.Kind.DEMO).exists()
-        cache.set("site:demo-data", found, DEMO_DATA_CACHE_SECONDS)
-    return bool(found)
+    return bool(
+        cache.get_or_set(
+            "site:demo-data", lambda: Source.objects.filter(kind=Source.Kind.DEMO).exists(), DEMO_DATA_CACHE_SECONDS
+        )
+    )
 
 
 def site(request: HttpRequest) -> dict[str, object]:

@@ -75,9 +75,10 @@ def _background(frame: _Frame) -> str:
         "maps:background:"
         + hashlib.sha256(f"{frame.latitude:.4f}:{frame.longitude:.4f}:{frame.radius_km:.2f}".encode()).hexdigest()
     )
-    found = cache.get(key)
-    if found is not None:
-        return str(found)
+    return str(cache.get_or_set(key, lambda: _draw_background(frame), BACKGROUND_CACHE_SECONDS))
+
+
+def _draw_background(frame: _Frame) -> str:
     reach = frame.radius_km * 1.15 * max(WIDTH, HEIGHT) / min(WIDTH, HEIGHT)
     shown = []
     for lat, lon, name, _population in _communes_around(frame.latitude, frame.longitude, reach):
@@ -90,9 +91,7 @@ def _background(frame: _Frame) -> str:
     parts += [
         f'<text x="{x + 4}" y="{y - 4}" class="map-town">{escape(name)}</text>' for x, y, name in shown[:NAMED_TOWNS]
     ]
-    drawn = "".join(parts)
-    cache.set(key, drawn, BACKGROUND_CACHE_SECONDS)
-    return drawn
+    return "".join(parts)
 
 
 def situation_map(

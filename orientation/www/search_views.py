@@ -8,18 +8,19 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from orientation.directory.codelists import Public
 from orientation.directory.typologies import Typology
 from orientation.occupations.models import GrandDomaine
-from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.selectors import Location, locate, search
 from orientation.territories.geo import is_in_france
 from orientation.trainings.codelists import FUNDERS
 from orientation.www import maps
 
 PAGE_SIZE = 20
-RADIUS_KM = 30
+RADIUS_KM = DEFAULT_RADIUS_KM
 TABS = [
     ("metiers", Kind.OCCUPATION, "Métiers"),
     ("formations", Kind.TRAINING, "Formations"),
@@ -97,7 +98,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     near_me = _position(request.GET.get("lat", ""), request.GET.get("lon", ""))
-    location = Location("votre position", *near_me) if near_me else (locate(where) if where else None)
+    location = Location(gettext("votre position"), *near_me) if near_me else (locate(where) if where else None)
     point = (
         SearchQuery(latitude=location.latitude, longitude=location.longitude, radius_km=RADIUS_KM)
         if location
@@ -174,8 +175,13 @@ def search_view(request: HttpRequest) -> HttpResponse:
             location.longitude,
             RADIUS_KM,
             markers,
-            title=f"Carte des résultats {first_rank} à {first_rank + len(results.hits) - 1} "
-            f"à moins de {RADIUS_KM} km de {location.label}",
+            title=gettext("Carte des résultats %(first)s à %(last)s à moins de %(radius)s km de %(place)s")
+            % {
+                "first": first_rank,
+                "last": first_rank + len(results.hits) - 1,
+                "radius": RADIUS_KM,
+                "place": location.label,
+            },
             circle=True,
         )
     return render(

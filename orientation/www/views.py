@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from orientation.directory.codelists import Public
 from orientation.directory.models import Place
@@ -20,7 +22,7 @@ from orientation.occupations.selectors import (
     similar_occupations,
     skill_groups,
 )
-from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
@@ -83,7 +85,7 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 #: how far around the person the occupation page looks for trainings and places
-NEAR_RADIUS_KM = 30
+NEAR_RADIUS_KM = DEFAULT_RADIUS_KM
 
 
 def _near_the_person(code: str, where: str) -> dict[str, object]:
@@ -109,8 +111,8 @@ def _near_the_person(code: str, where: str) -> dict[str, object]:
         radius_km=NEAR_RADIUS_KM,
         trainings=trainings,
         places=places,
-        all_trainings_url="/recherche/?" + urlencode({"ou": where, "type": "formations", "rome": code}),
-        all_places_url="/recherche/?" + urlencode({"ou": where, "type": "lieux"}),
+        all_trainings_url=reverse("www:search") + "?" + urlencode({"ou": where, "type": "formations", "rome": code}),
+        all_places_url=reverse("www:search") + "?" + urlencode({"ou": where, "type": "lieux"}),
     )
     return answer
 
@@ -133,7 +135,7 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             place.longitude,
             PLACE_MAP_RADIUS_KM,
             [maps.Marker(place.latitude, place.longitude, place.name)],
-            title=f"Carte : {place.name} et les communes autour",
+            title=gettext("Carte : %(place)s et les communes autour") % {"place": place.name},
         )
         osm = maps.openstreetmap_links(place.latitude, place.longitude)
     return render(
