@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from orientation.api.urls import api
 from orientation.www.sitemaps import SITEMAPS
+
+# The admin, like the back-office, asks staff for a second factor (django-otp).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -139,7 +139,9 @@ class ReceivedMail:
 
     @property
     def subject(self) -> str:
-        return str(email.header.make_header(email.header.decode_header(self.message["Subject"])))
+        # A long subject is folded over lines ("\r\n "): unfolding drops the line breaks.
+        unfolded = self.message["Subject"].replace("\r\n", "").replace("\n", "")
+        return str(email.header.make_header(email.header.decode_header(unfolded)))
 
     @property
     def body(self) -> str:
@@ -184,3 +186,25 @@ def smtp_server(settings: Any) -> Iterator[list[ReceivedMail]]:
         yield recorder.received
     finally:
         controller.stop()
+
+
+def login_verified(client: Any, user: Any) -> Any:
+    """Sign ``user`` in as the back-office requires: password and second factor (a TOTP device
+    confirmed, and the session marked verified by it, as django_otp.login does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="tests", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_admin_client(client: Any, admin_user: Any) -> Any:
+    """A superuser signed in with both factors (the admin and the back-office require them)."""
+    return login_verified(client, admin_user)

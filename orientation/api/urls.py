@@ -1,12 +1,14 @@
 from ninja import NinjaAPI
 
 from orientation.api.errors import install_error_handlers
+from orientation.api.labels import labels
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
 api = NinjaAPI(
     title="Orientation pour tous",
     version="1",
-    description="API publique du service public de l’orientation : métiers, formations, lieux d’accueil.",
+    description="API publique du service public de l’orientation : métiers, formations, lieux d’accueil, "
+    "registre du label.",
     urls_namespace="api-v1",
 )
 install_error_handlers(api)
@@ -16,3 +18,4 @@ api.add_router("/places", places)
 api.add_router("/feeds", feeds)
 api.add_router("/search", searches)
 api.add_router("/communes", communes)
+api.add_router("/labels", labels)

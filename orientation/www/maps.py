@@ -153,3 +153,68 @@ def openstreetmap_links(latitude: float, longitude: float) -> dict[str, str]:
         "map": f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=16/{latitude:.5f}/{longitude:.5f}",
         "directions": f"https://www.openstreetmap.org/directions?to={latitude:.5f}%2C{longitude:.5f}",
     }
+
+
+@dataclass(frozen=True)
+class Area:
+    """A bassin de vie on a coverage map: where its communes lie and how much is covered."""
+
+    name: str
+    #: (latitude, longitude, covered) of each of its communes
+    points: Sequence[tuple[float, float, bool]]
+    share: float
+    #: drawn in the highlight colour (the territory an application chose)
+    highlighted: bool = False
+
+
+def _share_class(share: float) -> str:
+    if share >= 0.999:
+        return "map-cover-full"
+    if share > 0:
+        return "map-cover-part"
+    return "map-cover-none"
+
+
+def coverage_map(areas: Sequence[Area], *, title: str, ident: str = "couverture") -> SafeString:
+    """The communes of a region as dots, coloured by the coverage of their bassin de vie
+    (fully, partly or not covered), highlighted areas drawn darker.
+
+    No polygons are published with the zonings: a bassin de vie is drawn as its communes.
+    The page gives the same figures as a table, for screen readers and without images.
+    """
+    points = [(lat, lon) for area in areas for lat, lon, _covered in area.points]
+    if not points:
+        return mark_safe("")
+    min_lat, max_lat = min(p[0] for p in points), max(p[0] for p in points)
+    min_lon, max_lon = min(p[1] for p in points), max(p[1] for p in points)
+    centre_lat, centre_lon = (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
+    cos_lat = math.cos(math.radians(centre_lat))
+    half_height_km = (max_lat - min_lat) * KM_PER_DEGREE / 2
+    half_width_km = (max_lon - min_lon) * KM_PER_DEGREE * cos_lat / 2
+    radius = max(half_height_km, half_width_km * HEIGHT / WIDTH, 5.0)
+    frame = _Frame(centre_lat, centre_lon, radius)
+    full = sum(1 for area in areas if area.share >= 0.999)
+    part = sum(1 for area in areas if 0 < area.share < 0.999)
+    parts = [
+        f'<svg class="situation-map coverage-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{ident}-titre {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        format_html('<title id="{}-titre">{}</title>', ident, title),
+        format_html(
+            '<desc id="{}-desc">{} bassins de vie : {} entièrement couverts, {} en partie, {} non couverts.</desc>',
+            ident,
+            len(areas),
+            full,
+            part,
+            len(areas) - full - part,
+        ),
+        f'<rect width="{WIDTH}" height="{HEIGHT}" class="map-land"/>',
+    ]
+    for area in areas:
+        css = _share_class(area.share) + (" map-cover-highlight" if area.highlighted else "")
+        dots = "".join(
+            f'<circle cx="{x}" cy="{y}" r="2.2"/>' for x, y in (frame.project(lat, lon) for lat, lon, _ in area.points)
+        )
+        parts.append(format_html('<g class="{}"><title>{}</title>', css, area.name) + dots + "</g>")
+    parts.append("</svg>")
+    # Names go through format_html; the rest are our numbers.
+    return mark_safe("".join(str(part) for part in parts))

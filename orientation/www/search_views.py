@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from orientation.directory.codelists import Public
 from orientation.directory.typologies import Typology
+from orientation.labels.selectors import labelled_among
 from orientation.occupations.models import GrandDomaine
 from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.selectors import Location, locate, search
@@ -184,6 +186,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
             },
             circle=True,
         )
+    labelled = (
+        labelled_among([int(hit.key) for hit in results.hits if hit.key.isdigit()], timezone.localdate())
+        if kind == Kind.PLACE
+        else set()
+    )
     return render(
         request,
         "www/search.html",
@@ -213,6 +220,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "pages": pages,
             "first_rank": first_rank,
             "results_map": results_map,
+            "labelled_keys": {str(pk) for pk in labelled},
             "previous_url": url(page=str(page - 1)) if page > 1 else None,
             "next_url": url(page=str(page + 1)) if page < pages else None,
         },

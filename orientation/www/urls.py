@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from orientation.www import search_views, views
+from orientation.www import label_views, search_views, views
 
 
 class RomeCodeConverter:
@@ -23,4 +23,7 @@ urlpatterns = [
     path("lieux/<int:pk>/", views.place_detail_view, name="place"),
     path("formations/<int:pk>/", views.training_detail_view, name="training"),
     path("recherche/", search_views.search_view, name="search"),
+    path("label/", label_views.registry_view, name="label_registry"),
+    path("label/chiffres/", label_views.statistics_view, name="label_statistics"),
+    path("label/<int:pk>/", label_views.label_view, name="label"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from orientation.directory.codelists import Public
 from orientation.directory.models import Place
 from orientation.directory.selectors import canonical_place_id, place_detail
+from orientation.labels.selectors import place_labels
 from orientation.occupations.models import GrandDomaine, OnisepFiche, RomeFiche
 from orientation.occupations.selectors import (
     domaines_with_fiches,
@@ -149,6 +150,7 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "map": situation,
             "osm": osm,
             "publics": [Public(value).label for value in place.publics if value in Public.values],
+            "labels": place_labels(place, timezone.localdate()),
             "title": detail.place.name,
             "structured_data": structured_data.to_script(
                 structured_data.place(detail.place, request.build_absolute_uri())

@@ -20,7 +20,7 @@ from django.test import Client
 from orientation.directory.models import Place
 from orientation.search.services import search_index_rebuild
 from orientation.trainings.models import Action
-from tests.conftest import REPOSITORY, run_command
+from tests.conftest import REPOSITORY, login_verified, run_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -80,8 +80,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
     place = Place.objects.canonical().filter(commune__name="Blois").order_by("id").first()
     assert place is not None
     staff = django_user_model.objects.create_superuser("exploitation", "exploitation@example.org", "x")
-    client = Client()
-    client.force_login(staff)
+    client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
     return Portal(
         base=live_server.url,

@@ -16,7 +16,7 @@ from orientation.ingestion.selectors import FeedState, feed_health, feeds_health
 from orientation.ingestion.services import run_due_imports, source_claim, source_update_schedule
 from orientation.ingestion.tasks import ensure_scheduler, schedule_due_imports
 from orientation.trainings.models import Formation
-from tests.conftest import run_command
+from tests.conftest import login_verified, run_command
 
 pytestmark = [pytest.mark.real_data, pytest.mark.django_db]
 
@@ -198,7 +198,7 @@ def test_a_daily_feed_that_stopped_is_late():
 @pytest.fixture
 def data_officer(client):
     user = get_user_model().objects.create_superuser(username="dio", email="dio@example.org", password="x")
-    client.force_login(user)
+    login_verified(client, user)
     return user
 
 
@@ -256,9 +256,11 @@ def test_source_page_lists_the_last_rejects_and_offers_them_as_csv(client, data_
 def test_health_pages_are_for_the_data_team_only(client, daily_source):
     response = client.get("/gestion/flux/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/gestion/connexion/" in response["Location"]
     user = get_user_model().objects.create_user(username="conseiller", password="x", is_staff=True)
     client.force_login(user)
+    assert "/gestion/double-authentification/" in client.get("/gestion/flux/")["Location"]
+    login_verified(client, user)
     assert client.get("/gestion/flux/carif-test/").status_code == 302
     assert client.post("/gestion/flux/carif-test/importer/").status_code == 302
     assert not ImportRun.objects.exists()

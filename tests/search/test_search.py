@@ -164,7 +164,7 @@ def test_counts_near_a_town_are_those_of_the_list(indexed, text):
 
 
 @pytest.mark.django_db
-def test_a_back_office_edit_queues_a_rebuild_after_commit(admin_client, django_capture_on_commit_callbacks):
+def test_a_back_office_edit_queues_a_rebuild_after_commit(verified_admin_client, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
     from orientation.directory.models import ServiceOffer
@@ -174,7 +174,7 @@ def test_a_back_office_edit_queues_a_rebuild_after_commit(admin_client, django_c
     DBTaskResult.objects.all().delete()
     offer = ServiceOffer.objects.order_by("pk").first()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = admin_client.post(f"/admin/directory/serviceoffer/{offer.pk}/delete/", {"post": "yes"})
+        response = verified_admin_client.post(f"/admin/directory/serviceoffer/{offer.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not ServiceOffer.objects.filter(pk=offer.pk).exists()
     assert callbacks, "the rebuild waits for the commit"

@@ -1,6 +1,7 @@
-"""The background worker: runs queued tasks, and the import scheduler every minute.
+"""The background worker: runs queued tasks, the import scheduler every minute and the
+label's daily task every morning.
 
-Puts the scheduler in the queue if it is not there yet, then runs the database
+Puts the scheduler and the daily task in the queue if they are not there yet, then runs the database
 worker of django-tasks (its options pass through: --batch, --interval, --max-tasks…).
 """
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from orientation.ingestion.tasks import ensure_scheduler
+from orientation.labels.tasks import ensure_labels_daily
 
 
 class Command(BaseCommand):
@@ -25,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if ensure_scheduler():
             self.stdout.write("Planificateur des imports mis en file.")
+        if ensure_labels_daily():
+            self.stdout.write("Tâche quotidienne du label mise en file.")
         worker_options: dict[str, Any] = {"interval": options["interval"], "queue_name": "*", "startup_delay": False}
         if options["batch"]:
             worker_options["batch"] = True
