@@ -54,6 +54,12 @@ def search_index_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(autouse=True)
+def media_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files uploaded by a test (conventions, evidence) stay out of var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """What a test put in the process's cache (synonyms, towns located) stays with it."""
     from django.core.cache import cache

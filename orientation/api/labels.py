@@ -3,14 +3,10 @@ and, for signed-in staff, the files they may read (scoped like the back-office).
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
@@ -19,6 +15,7 @@ from orientation.api.errors import NotFound
 from orientation.api.schemas import ErrorOut
 from orientation.labels import selectors
 from orientation.labels.models import Application
+from orientation.labels.registry import registry_csv, registry_payload
 from orientation.territories.models import Region
 
 labels = Router(tags=["Label « Orientation pour tous »"])
@@ -112,76 +109,6 @@ class ApplicationOut(Schema):
     events: list[EventOut]
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def registry_payload(today: date, region: Region | None = None) -> list[dict[str, Any]]:
-    entries = selectors.registry(today, region=region)
-    answer = []
-    for entry in entries:
-        application = entry.application
-        grouping = application.grouping
-        answer.append(
-            {
-                "id": entry.label.pk,
-                "applicant": application.applicant_name,
-                "applicant_kind": "grouping" if grouping else "organisation",
-                "organisations": sorted(grouping.organisations.values_list("name", flat=True))
-                if grouping
-                else [str(application.organisation)],
-                "region": {"code": entry.label.region.code, "name": entry.label.region.name},
-                "granted_on": entry.label.granted_on,
-                "expires_on": entry.label.expires_on,
-                "url": _absolute(reverse("www:label", args=[entry.label.pk])),
-                "sites": [
-                    {
-                        "id": place.pk,
-                        "name": place.name,
-                        "organisation": place.organisation.name,
-                        "address": place.address,
-                        "postcode": place.postcode,
-                        "city": place.city,
-                        "commune_code": place.commune.code if place.commune else None,
-                        "latitude": place.latitude,
-                        "longitude": place.longitude,
-                        "phone": place.phone,
-                        "email": place.email,
-                        "url": _absolute(reverse("www:place", args=[place.duplicate_of_id or place.pk])),
-                    }
-                    for place in entry.sites
-                ],
-            }
-        )
-    return answer
-
-
-CSV_COLUMNS = [
-    "label_id", "titulaire", "region_code", "region", "attribue_le", "expire_le", "site_id", "site", "organisation",
-    "adresse", "code_postal", "ville", "code_insee", "latitude", "longitude", "telephone", "courriel", "page_label",
-]  # fmt: skip
-
-
-def registry_csv(today: date, region: Region | None = None) -> str:
-    """The registry as open data: one row per labelled site (UTF-8 with BOM, « ; »)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for label in registry_payload(today, region):
-        for site in label["sites"]:
-            writer.writerow(
-                [
-                    label["id"], label["applicant"], label["region"]["code"], label["region"]["name"],
-                    label["granted_on"].isoformat(), label["expires_on"].isoformat(), site["id"], site["name"],
-                    site["organisation"], site["address"], site["postcode"], site["city"], site["commune_code"] or "",
-                    site["latitude"] if site["latitude"] is not None else "",
-                    site["longitude"] if site["longitude"] is not None else "", site["phone"], site["email"],
-                    label["url"],
-                ]
-            )  # fmt: skip
-    return "\ufeff" + buffer.getvalue()
-
-
 def _region(code: str | None) -> Region | None:
     if not code:
         return None
@@ -203,7 +130,7 @@ def list_labels(request: HttpRequest, params: Query[RegistryParams]) -> Any:
     today = timezone.localdate()
     region = _region(params.region)
     if params.format == "csv":
-        response = HttpResponse(registry_csv(today, region), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(registry_csv(registry_payload(today, region)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="registre-labels-{today.isoformat()}.csv"'
         return response
     return registry_payload(today, region)

@@ -114,14 +114,14 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         prefecture and the CCREFP of a region, that region's files once submitted."""
         organisations, regions, national = _scope(user)
         submitted = ~Q(state=Application.State.DRAFT)
-        if national:
-            return self.filter(submitted)
-        return self.filter(
+        own = (
             Q(organisation_id__in=organisations)
             | Q(grouping__organisations__in=organisations)
             | Q(grouping__coordinator_id__in=organisations)
-            | (Q(region_id__in=regions) & submitted)
-        ).distinct()
+        )
+        if national:
+            return self.filter(own | submitted).distinct()
+        return self.filter(own | (Q(region_id__in=regions) & submitted)).distinct()
 
     def editable_by(self, user: User) -> ApplicationQuerySet:
         """Drafts the user may fill in and submit: an admin of the applying organisation, or
@@ -434,6 +434,29 @@ class Withdrawal(models.Model):
         return None
 
 
+#: what each event's action says, in the history the parties read
+ACTION_LABELS = {
+    "created": _("dossier créé"),
+    "submitted": _("dossier déposé"),
+    "returned": _("dossier renvoyé au candidat pour être complété"),
+    "transmitted": _("dossier transmis au CCREFP"),
+    "hearing": _("audition des candidats"),
+    "interest_declared": _("intérêt personnel déclaré"),
+    "opinion": _("avis du CCREFP"),
+    "opinion_deemed": _("avis réputé défavorable"),
+    "granted": _("label attribué"),
+    "refused": _("label refusé"),
+    "label_granted": _("label en vigueur"),
+    "renewed": _("label renouvelé"),
+    "label_expired": _("label arrivé à échéance"),
+    "withdrawal_opened": _("procédure de retrait engagée"),
+    "withdrawal_answered": _("réponse aux motifs du retrait"),
+    "withdrawal_opinion": _("avis du comité sur le retrait"),
+    "withdrawal_decided": _("décision sur le retrait"),
+    "label_withdrawn": _("label retiré"),
+}
+
+
 class Event(models.Model):
     """One transition of a file, its label or a withdrawal: the audit trail the prefecture,
     the CCREFP and the applicant read."""
@@ -464,6 +487,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def to_state_label(self) -> str:
+        """The new state in words: of the withdrawal, else of the label, else of the file."""
+        kinds: list[type[models.TextChoices]] = [Application.State, Label.State, Withdrawal.State]
+        if self.withdrawal_id:
+            kinds.insert(0, Withdrawal.State)
+        elif self.label_id:
+            kinds.insert(0, Label.State)
+        for choices in kinds:
+            if self.to_state in choices.values:
+                return str(choices(self.to_state).label)
+        return self.to_state
 
 
 class Reminder(models.Model):

@@ -336,7 +336,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
         else None,
         "commitments": application.commitments,
         "attachments": [
-            {"criterion": item.criterion, "name": item.name, "document": item.document.name}
+            {"id": item.pk, "criterion": item.criterion, "name": item.name, "document": item.document.name}
             for item in application.attachments.all()
         ],
         "living_areas": sorted(application.living_areas.values_list("code", flat=True)),

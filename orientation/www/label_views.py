@@ -130,7 +130,10 @@ def coverage_section(region: Region | None, today: date) -> dict[str, object]:
     svg = maps.coverage_map(
         [
             maps.Area(
-                name=area.living_area.name if area.living_area else "—", points=area.points, share=area.communes_share
+                name=area.living_area.name if area.living_area else "—",
+                points=area.points,
+                share=area.communes_share,
+                population=area.population,
             )
             for area in areas
         ],

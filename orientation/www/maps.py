@@ -165,6 +165,8 @@ class Area:
     share: float
     #: drawn in the highlight colour (the territory an application chose)
     highlighted: bool = False
+    #: inhabitants: the most populated areas are named on the map
+    population: int = 0
 
 
 def _share_class(share: float) -> str:
@@ -209,12 +211,23 @@ def coverage_map(areas: Sequence[Area], *, title: str, ident: str = "couverture"
         ),
         f'<rect width="{WIDTH}" height="{HEIGHT}" class="map-land"/>',
     ]
+    # Dots as large as the communes' spacing allows: a region of 1,700 communes, or nine.
+    radius = round(min(9.0, max(2.0, 120 / math.sqrt(len(points)))), 1)
     for area in areas:
         css = _share_class(area.share) + (" map-cover-highlight" if area.highlighted else "")
         dots = "".join(
-            f'<circle cx="{x}" cy="{y}" r="2.2"/>' for x, y in (frame.project(lat, lon) for lat, lon, _ in area.points)
+            f'<circle cx="{x}" cy="{y}" r="{radius}"/>'
+            for x, y in (frame.project(lat, lon) for lat, lon, _ in area.points)
         )
         parts.append(format_html('<g class="{}"><title>{}</title>', css, area.name) + dots + "</g>")
+    named = sorted((area for area in areas if area.points), key=lambda area: (not area.highlighted, -area.population))
+    for area in named[:NAMED_TOWNS]:
+        lat = sum(point[0] for point in area.points) / len(area.points)
+        lon = sum(point[1] for point in area.points) / len(area.points)
+        x, y = frame.project(lat, lon)
+        parts.append(
+            format_html('<text x="{}" y="{}" class="map-town">{}</text>', x + radius + 2, y - radius, area.name)
+        )
     parts.append("</svg>")
     # Names go through format_html; the rest are our numbers.
     return mark_safe("".join(str(part) for part in parts))

@@ -17,8 +17,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from orientation.directory.models import Place
+from orientation.accounts.models import Membership, RegionalRole
+from orientation.directory.models import Organisation, Place
+from orientation.labels import services
+from orientation.labels.models import Application, Label
 from orientation.search.services import search_index_rebuild
+from orientation.territories.models import Region
 from orientation.trainings.models import Action
 from tests.conftest import REPOSITORY, login_verified, run_command
 
@@ -79,7 +83,19 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
     assert action is not None
     place = Place.objects.canonical().filter(commune__name="Blois").order_by("id").first()
     assert place is not None
-    staff = django_user_model.objects.create_superuser("exploitation", "exploitation@example.org", "x")
+    staff = django_user_model.objects.create_superuser(
+        "exploitation", "exploitation@example.org", "x", is_national_admin=True
+    )
+    # The demo's label files: the Angers file awaits the CCREFP of Pays de la Loire, whose
+    # forms the staff member sees; a draft of the CIO of Vendôme, which it administers.
+    angers = Application.objects.filter(organisation__places__city="Angers").distinct().get()
+    RegionalRole.objects.create(user=staff, region=angers.region, role=RegionalRole.Role.CCREFP)
+    vendome = Organisation.objects.filter(places__city="Vendôme").order_by("name").first()
+    assert vendome is not None
+    Membership.objects.create(user=staff, organisation=vendome, role=Membership.Role.ADMIN)
+    draft = services.application_create(by_user=staff, organisation=vendome, region=Region.objects.get(code="24"))
+    label = Label.objects.filter(state=Label.State.ACTIVE).order_by("pk").first()
+    assert label is not None
     client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
     return Portal(
@@ -98,6 +114,16 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "not-found": "/metiers/Z9999/",
             "backoffice-feeds": "/gestion/flux/",
             "backoffice-feed": "/gestion/flux/demo/",
+            "label-registry": "/label/",
+            "label-page": f"/label/{label.pk}/",
+            "label-statistics": "/label/chiffres/?region=24",
+            "backoffice-labels": "/gestion/labels/",
+            "backoffice-label": f"/gestion/labels/{angers.pk}/",
+            "backoffice-label-sites": f"/gestion/labels/{draft.pk}/dossier/sites/",
+            "backoffice-label-commitments": f"/gestion/labels/{draft.pk}/dossier/engagements/",
+            "backoffice-label-territory": f"/gestion/labels/{draft.pk}/dossier/territoire/",
+            "backoffice-label-check": f"/gestion/labels/{draft.pk}/dossier/verification/",
+            "backoffice-label-dashboard": "/gestion/labels/tableau-de-bord/?region=24",
         },
         staff_cookie={"name": "sessionid", "value": cookie.value, "url": live_server.url},
     )

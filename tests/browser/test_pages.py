@@ -22,6 +22,16 @@ PAGE_TYPES = [
     "not-found",
     "backoffice-feeds",
     "backoffice-feed",
+    "label-registry",
+    "label-page",
+    "label-statistics",
+    "backoffice-labels",
+    "backoffice-label",
+    "backoffice-label-sites",
+    "backoffice-label-commitments",
+    "backoffice-label-territory",
+    "backoffice-label-check",
+    "backoffice-label-dashboard",
 ]
 
 

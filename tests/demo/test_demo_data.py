@@ -31,5 +31,18 @@ def test_demo_data_makes_a_living_site_and_loads_once(client):
     fiche = RomeFiche.objects.filter(mobility_links__isnull=False).first()
     assert client.get(fiche.get_absolute_url()).status_code == 200
 
+    # The demo's label files: two labels in force (Blois's grouping, Nantes's close to renewal)
+    # and one file under instruction in Angers, shown in the registry and on the places.
+    from orientation.labels.models import Application, Label
+
+    assert Label.objects.filter(state=Label.State.ACTIVE).count() == 2
+    assert Application.objects.get(state=Application.State.TRANSMITTED).current_deadline().rule.actor == "ccrefp"
+    registry = client.get("/label/").content.decode()
+    assert "Réseau orientation du Blésois" in registry
+    labelled = Label.objects.get(application__grouping__isnull=False).application.sites.first()
+    assert "Labellisé Orientation pour tous" in client.get(f"/lieux/{labelled.pk}/").content.decode()
+    assert "Labellisé Orientation pour tous" in client.get("/recherche/?ou=Blois&type=lieux").content.decode()
+
     assert "déjà des données" in run_command("bootstrap_data")
     assert "Aucun changement" in run_command("load_demo_data")
+    assert Label.objects.count() == 2

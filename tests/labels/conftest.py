@@ -136,7 +136,7 @@ def complete_file(application: Application, side: Side, by: User, *, sites: int 
             by_user=by,
             grouping=application.grouping,
             document=pdf(),
-            signed_on=date(2027, 1, 5),
+            signed_on=date(2026, 1, 5),
             signatories="Mme Martin, directrice, Organisation Blois\nM. Petit, président, Organisation Vendôme",
         )
         services.application_set_convention(application=application, by_user=by, convention=convention)

@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,14 +35,14 @@ from dsfr.forms import DsfrBaseForm
 
 from orientation.accounts.models import User
 
-ViewFunction = Callable[..., HttpResponse]
+ViewFunction = Callable[..., HttpResponseBase]
 
 
 def staff_required(view: ViewFunction) -> ViewFunction:
     """Signed in with both factors; else to the sign-in page, or to the second factor."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('backoffice:login')}?next={quote(request.get_full_path())}")
         if not request.user.is_verified():  # type: ignore[attr-defined]

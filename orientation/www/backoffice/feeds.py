@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -15,18 +15,18 @@ from django.views.decorators.http import require_POST
 from orientation.ingestion.models import Source
 from orientation.ingestion.selectors import REJECTS_SHOWN, feed_health, feeds_health, run_rejects
 from orientation.ingestion.services import source_can_import, source_queue_import
-from orientation.www.backoffice.auth import staff_required
+from orientation.www.backoffice.auth import ViewFunction, staff_required
 from orientation.www.backoffice.charts import run_chart
 
 _view = permission_required("ingestion.view_source", login_url="backoffice:login")
 _change = permission_required("ingestion.change_source", login_url="backoffice:login")
 
 
-def view_sources(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def view_sources(view: ViewFunction) -> ViewFunction:
     return staff_required(_view(view))
 
 
-def change_sources(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def change_sources(view: ViewFunction) -> ViewFunction:
     return staff_required(_change(view))
 
 

@@ -167,6 +167,7 @@ class ReasonsForm(DsfrBaseForm):
 
 
 class OpinionForm(ReasonsForm):
+    field_order = ["opinion", "reasons"]
     opinion = forms.ChoiceField(
         label="Avis",
         choices=[(Application.Opinion.FAVOURABLE, "favorable"), (Application.Opinion.UNFAVOURABLE, "défavorable")],
@@ -175,12 +176,14 @@ class OpinionForm(ReasonsForm):
 
 
 class DecisionForm(ReasonsForm):
+    field_order = ["decision", "reasons"]
     decision = forms.ChoiceField(
         label="Décision", choices=[("grant", "attribuer le label"), ("refuse", "refuser")], widget=forms.RadioSelect
     )
 
 
 class WithdrawalDecisionForm(ReasonsForm):
+    field_order = ["decision", "reasons"]
     decision = forms.ChoiceField(
         label="Décision",
         choices=[("withdraw", "retirer le label"), ("maintain", "maintenir")],

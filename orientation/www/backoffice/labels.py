@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -353,6 +353,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     points=area.points,
                     share=area.communes_share,
                     highlighted=bool(area.living_area and area.living_area.pk in chosen),
+                    population=area.population,
                 )
                 for area in areas
             ],
@@ -461,23 +462,18 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     application = _application(request, pk)
     if action not in ACTIONS:
         raise Http404("Action inconnue")
-    form_class, run, done = ACTIONS[action]
-    form = (
-        form_class(request.POST, application=application)
-        if form_class is label_forms.InterestForm
-        else form_class(request.POST)
-    )
+    _form_class, run, done = ACTIONS[action]
+    form = _action_form(action, application, request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            "Formulaire incomplet : "
-            + " ".join(f"{k} : {' '.join(str(e) for e in v)}" for k, v in form.errors.items()),
-        )
+        problems = [
+            f"{form.fields[name].label} : {' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
+        messages.error(request, "Formulaire incomplet. " + " ".join(problems))
         return redirect("backoffice:label_application", pk=pk)
     try:
         result = run(request.user, application, form.cleaned_data)  # type: ignore[arg-type]
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("backoffice:label_application", pk=pk)
@@ -504,6 +500,25 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 (f"Version {number}", None),
             ),
         },
+    )
+
+
+@staff_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A piece of evidence of a file, for those who may read the file."""
+    application = _application(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    return FileResponse(attachment.document.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@staff_required
+def convention_download(request: HttpRequest, pk: int, convention_id: int) -> FileResponse:
+    """A grouping's signed convention, for its members and the instructing region."""
+    grouping = get_object_or_404(Grouping.objects.visible_to(request.user), pk=pk)  # type: ignore[arg-type]
+    convention = get_object_or_404(grouping.conventions, pk=convention_id)
+    name = f"convention-{grouping.pk}-{convention.signed_on:%Y%m%d}.pdf"
+    return FileResponse(
+        convention.document.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
 
 

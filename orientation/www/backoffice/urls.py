@@ -17,7 +17,13 @@ urlpatterns = [
     path("labels/tableau-de-bord/", labels.dashboard, name="label_dashboard"),
     path("labels/groupements/", labels.grouping_list, name="label_groupings"),
     path("labels/groupements/<int:pk>/", labels.grouping_detail, name="label_grouping"),
+    path(
+        "labels/groupements/<int:pk>/convention/<int:convention_id>/",
+        labels.convention_download,
+        name="label_convention",
+    ),
     path("labels/<int:pk>/", labels.application_detail, name="label_application"),
+    path("labels/<int:pk>/pieces/<int:attachment_id>/", labels.attachment_download, name="label_attachment"),
     path("labels/<int:pk>/dossier/<slug:step>/", labels.application_step, name="label_step"),
     path("labels/<int:pk>/version/<int:number>/", labels.version_detail, name="label_version"),
     path("labels/<int:pk>/action/<slug:action>/", labels.application_action, name="label_action"),

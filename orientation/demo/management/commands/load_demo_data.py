@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from orientation.demo import content
+from orientation.demo.labels import load_demo_labels
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.directory.networks import NETWORKS
@@ -56,6 +57,8 @@ class Command(ImportCommand):
         fiches = self._occupations()
         self._places(communes)
         self._trainings(communes, fiches)
+        if load_demo_labels():
+            self.stderr.write("Dossiers de label de démonstration créés.")
 
     def _territories(self) -> dict[str, int]:
         regions = Upserter(self.context, Region, "code", label="régions")

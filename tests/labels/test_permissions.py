@@ -1,0 +1,214 @@
+"""For every role and every back-office page and API endpoint of the label: a user of another
+organisation or region gets 404 or 403, never the data; a user in its role gets the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.test import Client
+
+from orientation.labels import services
+from orientation.labels.models import Application
+from tests.conftest import login_verified
+from tests.labels.conftest import complete_file
+
+SECRET_NEEDS = "Analyse confidentielle des besoins du Loir-et-Cher"
+
+
+@pytest.fixture
+def files(world, grouping):
+    """A granted grouping file in Centre-Val de Loire, a draft of a single organisation there,
+    and a submitted file in Pays de la Loire."""
+    centre, loire = world.centre, world.loire
+    with time_machine.travel(date(2027, 3, 1), tick=False):
+        granted = services.application_create(by_user=centre.admins[0], grouping=grouping)
+        complete_file(granted, centre, centre.admins[0])
+        services.application_submit(application=granted, by_user=centre.admins[0])
+        services.application_transmit(application=granted, by_user=centre.prefecture)
+        services.application_record_opinion(
+            application=granted, by_user=centre.ccrefp, opinion="favourable", reasons=""
+        )
+        services.application_decide(application=granted, by_user=centre.prefecture, grant=True, reasons="")
+        draft = services.application_create(
+            by_user=centre.admins[3], organisation=centre.organisations[3], region=centre.region
+        )
+        Application.objects.filter(pk=draft.pk).update(needs_analysis=SECRET_NEEDS)
+        loire_file = services.application_create(
+            by_user=loire.admins[0], organisation=loire.organisations[0], region=loire.region
+        )
+        complete_file(loire_file, loire, loire.admins[0], sites=1)
+        services.application_submit(application=loire_file, by_user=loire.admins[0])
+    return {"granted": granted, "draft": draft, "loire": loire_file}
+
+
+def who(world) -> dict[str, object]:
+    centre, loire = world.centre, world.loire
+    return {
+        "coordinator": centre.admins[0],  # admin of the grouping's coordinating organisation
+        "grouping_member_admin": centre.admins[1],
+        "centre_member": centre.member,  # plain member of the coordinating organisation
+        "tours_admin": centre.admins[3],  # same region, outside the grouping, owns the draft
+        "centre_prefecture": centre.prefecture,
+        "centre_ccrefp": centre.ccrefp,
+        "loire_admin": loire.admins[0],
+        "loire_prefecture": loire.prefecture,
+        "loire_ccrefp": loire.ccrefp,
+        "national": world.national,
+        "anonymous": None,
+    }
+
+
+#: who may read each file: (file, role) pairs; everything else is a 404 (401 on the API)
+READS = {
+    "granted": {
+        "coordinator",
+        "grouping_member_admin",
+        "centre_member",
+        "centre_prefecture",
+        "centre_ccrefp",
+        "national",
+    },
+    "draft": {"tours_admin"},  # a draft belongs to its applicant alone
+    "loire": {"loire_admin", "loire_prefecture", "loire_ccrefp", "national"},
+}
+
+
+def pages(application: Application) -> list[str]:
+    pk = application.pk
+    urls = [f"/gestion/labels/{pk}/", f"/api/v1/labels/applications/{pk}"]
+    if application.versions.exists():
+        urls.append(f"/gestion/labels/{pk}/version/1/")
+    return urls
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        login_verified(client, user)
+    return client
+
+
+def test_every_role_reads_only_the_files_of_its_organisation_or_region(world, files):
+    checked = 0
+    for role, user in who(world).items():
+        client = client_for(user)
+        listing = client.get("/gestion/labels/")
+        api_listing = client.get("/api/v1/labels/applications")
+        for name, application in files.items():
+            allowed = role in READS[name]
+            for url in pages(application):
+                response = client.get(url)
+                if allowed:
+                    assert response.status_code == 200, (role, url)
+                elif user is None:
+                    assert response.status_code in (302, 401), (role, url)
+                else:
+                    assert response.status_code == 404, (role, url, response.status_code)
+                    assert application.applicant_name not in response.content.decode()
+                checked += 1
+            if user is not None:
+                shown = f"/gestion/labels/{application.pk}/" in listing.content.decode()
+                assert shown == allowed, (role, name)
+                ids = {row["id"] for row in api_listing.json()}
+                assert (application.pk in ids) == allowed, (role, name)
+        if user is not None:
+            assert SECRET_NEEDS not in listing.content.decode() + api_listing.content.decode() or role == "tours_admin"
+    assert checked >= 60
+
+
+def test_only_the_applicant_edits_a_draft_and_a_step_of_another_draft_is_a_404(world, files):
+    draft = files["draft"]
+    for role, user in who(world).items():
+        if user is None:
+            continue
+        client = client_for(user)
+        response = client.get(f"/gestion/labels/{draft.pk}/dossier/territoire/")
+        if role == "tours_admin":
+            assert response.status_code == 200
+            assert SECRET_NEEDS in response.content.decode()
+        else:
+            assert response.status_code == 404, role
+        post = client.post(f"/gestion/labels/{draft.pk}/dossier/territoire/", {"needs_analysis": "écrasé"})
+        assert post.status_code == (302 if role == "tours_admin" else 404), role
+    draft.refresh_from_db()
+    assert draft.needs_analysis == "écrasé"
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "allowed"),
+    [
+        ("transmit", {}, "loire_prefecture"),
+        ("return", {"return-reasons": "Pièce manquante"}, "loire_prefecture"),
+    ],
+)
+def test_a_step_is_taken_only_by_its_role_in_its_region(world, files, action, data, allowed):
+    target = files["loire"]
+    for role, user in who(world).items():
+        client = client_for(user)
+        response = client.post(f"/gestion/labels/{target.pk}/action/{action}/", data)
+        target.refresh_from_db()
+        if role == allowed:
+            assert response.status_code == 302
+            assert target.state != "submitted"
+            return
+        if user is None:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/gestion/connexion/")
+        elif role in READS["loire"]:
+            assert response.status_code == 403, role  # may read the file, not take this step
+        else:
+            assert response.status_code == 404, role
+        assert target.state == "submitted", role
+    pytest.fail("the allowed role was not reached")
+
+
+def test_other_regions_cannot_decide_or_withdraw(world, files):
+    granted = files["granted"]
+    for role in ("loire_prefecture", "loire_ccrefp", "loire_admin", "tours_admin"):
+        client = client_for(who(world)[role])
+        for action in ("withdrawal_open", "decide", "opinion"):
+            response = client.post(f"/gestion/labels/{granted.pk}/action/{action}/", {})
+            assert response.status_code == 404, (role, action)
+    client = client_for(world.centre.ccrefp)  # reads the file, but withdrawal is the prefect's
+    response = client.post(f"/gestion/labels/{granted.pk}/action/withdrawal_open/", {"withdrawal_open-grounds": "x"})
+    assert response.status_code == 403
+    assert not granted.label.withdrawals.exists()
+
+
+def test_groupings_and_dashboards_are_scoped(world, files, grouping):
+    for role, user in who(world).items():
+        if user is None:
+            continue
+        client = client_for(user)
+        response = client.get(f"/gestion/labels/groupements/{grouping.pk}/")
+        sees = role in READS["granted"] or role == "centre_member"
+        assert response.status_code == (200 if sees else 404), role
+        dashboard = client.get("/gestion/labels/tableau-de-bord/")
+        if role in ("centre_prefecture", "centre_ccrefp", "loire_prefecture", "loire_ccrefp", "national"):
+            assert dashboard.status_code == 200
+            counts = dashboard.context["dashboard"].by_state
+            if role.startswith("loire"):
+                assert counts["granted"] == 0
+                assert counts["submitted"] == 1
+            if role.startswith("centre"):
+                assert counts["granted"] == 1
+                assert counts["submitted"] == 0
+        else:
+            assert dashboard.status_code == 403, role
+    # Uploading a convention is the coordination's alone.
+    client = client_for(world.centre.admins[1])
+    assert client.post(f"/gestion/labels/groupements/{grouping.pk}/", {"signatories": "x"}).status_code == 403
+
+
+def test_the_api_needs_a_session_and_answers_404_for_a_file_of_another_region(world, files):
+    assert Client().get("/api/v1/labels/applications").status_code == 401
+    client = client_for(world.loire.prefecture)
+    response = client.get(f"/api/v1/labels/applications/{files['granted'].pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    mine = client.get(f"/api/v1/labels/applications/{files['loire'].pk}").json()
+    assert mine["due_on"] == "2027-03-09"
+    assert mine["who_must_act"] == "prefecture"
+    assert [event["action"] for event in mine["events"]] == ["created", "submitted"]
