@@ -494,13 +494,12 @@ def application_record_opinion(*, application: Application, by_user: User, opini
         raise PermissionDenied("Vous avez déclaré un intérêt personnel dans ce dossier : vous êtes exclu(e) de l’avis.")
     application.opinion, application.opinion_reasons = opinion, reasons.strip()
     application.opinion_on = timezone.localdate()
+    excluded = [str(member) for member in application.interested_members.all()]
+    note = f"{application.get_opinion_display()}. {application.opinion_reasons}".strip()
+    if excluded:
+        note += " Exclus de l’avis pour intérêt personnel : " + ", ".join(excluded) + "."
     _move(
-        application,
-        Application.State.OPINION_GIVEN,
-        by=by_user,
-        action="opinion",
-        note=f"{application.get_opinion_display()}. {application.opinion_reasons}".strip(),
-        application=application,
+        application, Application.State.OPINION_GIVEN, by=by_user, action="opinion", note=note, application=application
     )
     notifications.send_after_commit(
         _opinion_mails(application, timeline.deadline(timeline.Step.DECISION, application.opinion_on).due_on)
@@ -532,6 +531,20 @@ def _record_deemed_opinion(application: Application) -> None:
                 application.opinion_reasons,
                 application=application,
             ),
+        ]
+    )
+
+
+def _notify_decision(application: Application, subject: str, lines: list[str]) -> None:
+    """A prefect's decision is notified to the applicant, the CCREFP and the national delegate."""
+    notifications.send_after_commit(
+        [
+            mail(recipients, subject, *lines, application=application)
+            for recipients in (
+                notifications.applicant_emails(application),
+                notifications.ccrefp_emails(application),
+                notifications.national_emails(),
+            )
         ]
     )
 
@@ -582,13 +595,7 @@ def application_decide(*, application: Application, by_user: User, grant: bool, 
         decision = f"Le préfet de région refuse le label « Orientation pour tous » à {application.applicant_name}."
     lines = [decision, *(["", "Motifs :", application.decision_reasons] if application.decision_reasons else [])]
     subject = f"Décision sur le label : {application.applicant_name} — {'attribué' if grant else 'refusé'}"
-    notifications.send_after_commit(
-        [
-            mail(notifications.applicant_emails(application), subject, *lines, application=application),
-            mail(notifications.ccrefp_emails(application), subject, *lines, application=application),
-            mail(notifications.national_emails(), subject, *lines, application=application),
-        ]
-    )
+    _notify_decision(application, subject, lines)
     return label
 
 
@@ -737,14 +744,7 @@ def withdrawal_decide(*, withdrawal: Withdrawal, by_user: User, withdraw: bool, 
     else:
         text = f"Le préfet de région maintient le label « Orientation pour tous » de {application.applicant_name}."
     subject = f"Décision sur le retrait du label : {application.applicant_name}"
-    lines = [text, "", "Motifs :", withdrawal.decision_reasons]
-    notifications.send_after_commit(
-        [
-            mail(notifications.applicant_emails(application), subject, *lines, application=application),
-            mail(notifications.ccrefp_emails(application), subject, *lines, application=application),
-            mail(notifications.national_emails(), subject, *lines, application=application),
-        ]
-    )
+    _notify_decision(application, subject, [text, "", "Motifs :", withdrawal.decision_reasons])
 
 
 # The daily task ------------------------------------------------------------------------
@@ -792,7 +792,7 @@ def labels_run_daily(*, today: date | None = None) -> dict[str, int]:
     on a day does nothing more."""
     today = today or timezone.localdate()
     counts = {"deemed_opinions": 0, "unanswered_withdrawals": 0, "reminders": 0, "renewal_reminders": 0, "expired": 0}
-    waiting = Application.objects.select_for_update().filter(state=Application.State.TRANSMITTED)
+    waiting = Application.objects.select_for_update(of=("self",)).filter(state=Application.State.TRANSMITTED)
     for application in waiting.select_related("region", "grouping", "grouping__coordinator_contact"):
         assert application.transmitted_on is not None
         if timeline.opinion_is_deemed_unfavourable(application.transmitted_on, today):

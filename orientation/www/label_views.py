@@ -41,12 +41,20 @@ def _sites_map(sites: list[Place], title: str) -> object | None:
     return maps.situation_map(latitude, longitude, radius, markers, title=title, ident="carte-registre")
 
 
+def region_param(request: HttpRequest, regions: QuerySet[Region] | None = None) -> Region | None:
+    """The region asked for with ?region=<INSEE code> (None when not asked; unknown: 404)."""
+    code = request.GET.get("region", "").strip()[:3]
+    if not code:
+        return None
+    region = (regions if regions is not None else Region.objects.all()).filter(code=code).first()
+    if region is None:
+        raise Http404("Région inconnue")
+    return region
+
+
 def registry_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    code = request.GET.get("region", "").strip()[:3]
-    region = Region.objects.filter(code=code).first() if code else None
-    if code and region is None:
-        raise Http404("Région inconnue")
+    region = region_param(request)
     entries = selectors.registry(today, region=region)
     sites = [site for entry in entries for site in entry.sites]
     numbered, number = [], 0
@@ -146,10 +154,7 @@ def coverage_section(region: Region | None, today: date) -> dict[str, object]:
 def statistics_view(request: HttpRequest) -> HttpResponse:
     """The anonymised public dashboard: figures of the instruction, coverage by region."""
     today = timezone.localdate()
-    code = request.GET.get("region", "").strip()[:3]
-    region = Region.objects.filter(code=code).first() if code else None
-    if code and region is None:
-        raise Http404("Région inconnue")
+    region = region_param(request)
     context = dashboard_context(today)
     context.update(coverage_section(region, today))
     context.update(

@@ -4,16 +4,18 @@ services, staff and territory; a grouping of three organisations in the first.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orientation.accounts.models import Membership, RegionalRole, User
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import services
 from orientation.labels.criteria import CRITERIA
-from orientation.labels.models import Application, Grouping
+from orientation.labels.models import Application, Grouping, Label
 from orientation.territories.models import Commune, Department, LivingArea, Region
 
 NEEDS = (
@@ -21,6 +23,7 @@ NEEDS = (
     "suivis par la mission locale, des salariés en reconversion et des demandeurs d’emploi peu "
     "qualifiés ; l’offre d’information est concentrée à Blois et peu accessible depuis les communes rurales."
 )
+PARIS = ZoneInfo("Europe/Paris")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -170,3 +173,26 @@ def grouping(world: World) -> Grouping:
     )
     side.grouping = found
     return found
+
+
+def submit_file(side: Side, grouping: Grouping, day: date) -> Application:
+    """The grouping's complete file, submitted on that day by its coordinator."""
+    with time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=PARIS), tick=False):
+        application = services.application_create(by_user=side.admins[0], grouping=grouping)
+        complete_file(application, side, side.admins[0])
+        services.application_submit(application=application, by_user=side.admins[0])
+    return application
+
+
+def grant_label(side: Side, grouping: Grouping, day: date) -> Label:
+    """The grouping's file submitted, transmitted, given a favourable opinion and granted, all
+    on that day."""
+    application = submit_file(side, grouping, day)
+    with time_machine.travel(datetime(day.year, day.month, day.day, 11, tzinfo=PARIS), tick=False):
+        services.application_transmit(application=application, by_user=side.prefecture)
+        services.application_record_opinion(
+            application=application, by_user=side.ccrefp, opinion="favourable", reasons=""
+        )
+        label = services.application_decide(application=application, by_user=side.prefecture, grant=True, reasons="")
+    assert label is not None
+    return label

@@ -18,7 +18,7 @@ from orientation.labels import services
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, Label
 from tests.conftest import login_verified
-from tests.labels.conftest import NEEDS, complete_file, pdf
+from tests.labels.conftest import NEEDS, grant_label, pdf, submit_file
 
 
 def code_of(device: TOTPDevice) -> str:
@@ -199,15 +199,8 @@ def test_the_coordinator_files_the_application_in_steps_and_the_prefecture_instr
 
 def test_the_registry_drops_a_withdrawn_label(client, world, grouping, django_capture_on_commit_callbacks):
     centre = world.centre
-    with time_machine.travel(date(2027, 3, 1), tick=False):
-        application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(application, centre, centre.admins[0])
-        services.application_submit(application=application, by_user=centre.admins[0])
-        services.application_transmit(application=application, by_user=centre.prefecture)
-        services.application_record_opinion(
-            application=application, by_user=centre.ccrefp, opinion="favourable", reasons=""
-        )
-        label = services.application_decide(application=application, by_user=centre.prefecture, grant=True, reasons="")
+    label = grant_label(centre, grouping, date(2027, 3, 1))
+    with time_machine.travel(date(2027, 3, 2), tick=False):
         withdrawal = services.withdrawal_open(label=label, by_user=centre.prefecture, grounds="Accueil fermé.")
         services.withdrawal_answer(withdrawal=withdrawal, by_user=centre.admins[0], answer="Nous rouvrons.")
         services.withdrawal_record_opinion(
@@ -224,9 +217,7 @@ def test_the_registry_drops_a_withdrawn_label(client, world, grouping, django_ca
 
 def test_the_public_figures_are_anonymous(client, world, grouping):
     centre = world.centre
-    application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-    complete_file(application, centre, centre.admins[0])
-    services.application_submit(application=application, by_user=centre.admins[0])
+    submit_file(centre, grouping, date(2026, 12, 1))
     page = client.get("/label/chiffres/?region=24").content.decode()
     assert "Orientation en Loir-et-Cher" not in page
     assert re.search(r"déposé, à transmettre au CCREFP</th><td>1</td>", page)

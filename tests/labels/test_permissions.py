@@ -12,7 +12,7 @@ from django.test import Client
 from orientation.labels import services
 from orientation.labels.models import Application
 from tests.conftest import login_verified
-from tests.labels.conftest import complete_file
+from tests.labels.conftest import complete_file, grant_label
 
 SECRET_NEEDS = "Analyse confidentielle des besoins du Loir-et-Cher"
 
@@ -22,15 +22,8 @@ def files(world, grouping):
     """A granted grouping file in Centre-Val de Loire, a draft of a single organisation there,
     and a submitted file in Pays de la Loire."""
     centre, loire = world.centre, world.loire
+    granted = grant_label(centre, grouping, date(2027, 3, 1)).application
     with time_machine.travel(date(2027, 3, 1), tick=False):
-        granted = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(granted, centre, centre.admins[0])
-        services.application_submit(application=granted, by_user=centre.admins[0])
-        services.application_transmit(application=granted, by_user=centre.prefecture)
-        services.application_record_opinion(
-            application=granted, by_user=centre.ccrefp, opinion="favourable", reasons=""
-        )
-        services.application_decide(application=granted, by_user=centre.prefecture, grant=True, reasons="")
         draft = services.application_create(
             by_user=centre.admins[3], organisation=centre.organisations[3], region=centre.region
         )
@@ -212,3 +205,49 @@ def test_the_api_needs_a_session_and_answers_404_for_a_file_of_another_region(wo
     assert mine["due_on"] == "2027-03-09"
     assert mine["who_must_act"] == "prefecture"
     assert [event["action"] for event in mine["events"]] == ["created", "submitted"]
+
+
+def test_every_step_action_and_download_of_another_region_is_a_404(world, files, grouping):
+    from orientation.www.backoffice.labels import ACTIONS, STEPS
+
+    granted = files["granted"]
+    convention = grouping.conventions.get()
+    attachment = granted.attachments.create(criterion="accueil", document=convention.document, name="charte.pdf")
+    urls = [f"/gestion/labels/{granted.pk}/dossier/{step}/" for step, _title in STEPS]
+    urls += [
+        f"/gestion/labels/{granted.pk}/pieces/{attachment.pk}/",
+        f"/gestion/labels/groupements/{grouping.pk}/convention/{convention.pk}/",
+    ]
+    for role in ("loire_admin", "loire_prefecture", "loire_ccrefp", "tours_admin"):
+        client = client_for(who(world)[role])
+        for url in urls:
+            assert client.get(url).status_code == 404, (role, url)
+        for action in ACTIONS:
+            response = client.post(f"/gestion/labels/{granted.pk}/action/{action}/", {})
+            assert response.status_code == 404, (role, action)
+    # Those who read the file get its pieces; a granted file's steps send back to the file.
+    client = client_for(world.centre.ccrefp)
+    response = client.get(f"/gestion/labels/groupements/{grouping.pk}/convention/{convention.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert client.get(f"/gestion/labels/{granted.pk}/pieces/{attachment.pk}/").status_code == 200
+    assert client.get(urls[0])["Location"] == f"/gestion/labels/{granted.pk}/"
+
+
+def test_only_an_organisation_admin_or_coordinator_starts_a_file(world, files, grouping):
+    centre = world.centre
+    before = Application.objects.count()
+    for user in (centre.member, centre.prefecture, world.loire.admins[0]):
+        client = client_for(user)
+        client.post("/gestion/labels/nouvelle/", {"applicant": f"g{grouping.pk}"})
+        client.post(
+            "/gestion/labels/nouvelle/", {"applicant": f"o{centre.organisations[0].pk}", "region": centre.region.pk}
+        )
+    assert Application.objects.count() == before
+    client = client_for(centre.admins[1])  # member admin of the grouping, not its coordinator
+    client.post("/gestion/labels/nouvelle/", {"applicant": f"g{grouping.pk}"})
+    assert Application.objects.count() == before
+    client.post(
+        "/gestion/labels/nouvelle/", {"applicant": f"o{centre.organisations[1].pk}", "region": centre.region.pk}
+    )
+    assert Application.objects.count() == before + 1

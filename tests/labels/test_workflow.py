@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from orientation.labels import services
 from orientation.labels.models import Application, Label, Withdrawal
 from orientation.labels.services import TransitionError
-from tests.labels.conftest import complete_file
+from tests.labels.conftest import complete_file, grant_label, submit_file
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -108,6 +108,7 @@ def test_a_grouping_goes_from_draft_to_label_then_renewal_and_withdrawal(world, 
     )
     application.refresh_from_db()
     assert application.current_deadline().due_on == date(2027, 4, 14)
+    assert "Exclus de l’avis pour intérêt personnel : membre-24." in application.events.get(action="opinion").note
 
     label = step(
         date(2027, 4, 2), services.application_decide, application=application, by_user=prefect, grant=True, reasons=""
@@ -217,10 +218,7 @@ def test_a_grouping_goes_from_draft_to_label_then_renewal_and_withdrawal(world, 
 
 def test_without_an_opinion_the_daily_task_records_it_deemed_unfavourable_on_day_31(world, grouping, smtp_server, step):
     centre = world.centre
-    with at(date(2027, 3, 1)):
-        application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(application, centre, centre.admins[0])
-    step(date(2027, 3, 1), services.application_submit, application=application, by_user=centre.admins[0])
+    application = submit_file(centre, grouping, date(2027, 3, 1))
     step(date(2027, 3, 1), services.application_transmit, application=application, by_user=centre.prefecture)
 
     assert step(date(2027, 3, 31), services.labels_run_daily)["deemed_opinions"] == 0  # day 30: still in time
@@ -248,10 +246,7 @@ def test_without_an_opinion_the_daily_task_records_it_deemed_unfavourable_on_day
 
 def test_reminders_go_to_who_must_act_when_a_step_turns_amber_then_red(world, grouping, smtp_server, step):
     centre = world.centre
-    with at(date(2027, 3, 1)):
-        application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(application, centre, centre.admins[0])
-    step(date(2027, 3, 1), services.application_submit, application=application, by_user=centre.admins[0])
+    submit_file(centre, grouping, date(2027, 3, 1))
     smtp_server.clear()
     assert step(date(2027, 3, 6), services.labels_run_daily)["reminders"] == 0  # due 9 March: 3 days left
     assert step(date(2027, 3, 7), services.labels_run_daily)["reminders"] == 1  # amber
@@ -266,28 +261,7 @@ def test_reminders_go_to_who_must_act_when_a_step_turns_amber_then_red(world, gr
 
 
 def test_a_label_expires_after_five_years_without_renewal(world, grouping, step):
-    centre = world.centre
-    with at(date(2027, 3, 1)):
-        application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(application, centre, centre.admins[0])
-    step(date(2027, 3, 1), services.application_submit, application=application, by_user=centre.admins[0])
-    step(date(2027, 3, 2), services.application_transmit, application=application, by_user=centre.prefecture)
-    step(
-        date(2027, 3, 3),
-        services.application_record_opinion,
-        application=application,
-        by_user=centre.ccrefp,
-        opinion="favourable",
-        reasons="",
-    )
-    label = step(
-        date(2027, 3, 4),
-        services.application_decide,
-        application=application,
-        by_user=centre.prefecture,
-        grant=True,
-        reasons="",
-    )
+    label = grant_label(world.centre, grouping, date(2027, 3, 4))
     assert step(date(2032, 3, 3), services.labels_run_daily)["expired"] == 0
     assert step(date(2032, 3, 4), services.labels_run_daily)["expired"] == 1
     label.refresh_from_db()
@@ -345,10 +319,7 @@ def test_a_convention_must_be_a_pdf(world, grouping):
 
 def test_a_refusal_states_its_reasons(world, grouping, step):
     centre = world.centre
-    with at(date(2027, 3, 1)):
-        application = services.application_create(by_user=centre.admins[0], grouping=grouping)
-        complete_file(application, centre, centre.admins[0])
-    step(date(2027, 3, 1), services.application_submit, application=application, by_user=centre.admins[0])
+    application = submit_file(centre, grouping, date(2027, 3, 1))
     step(date(2027, 3, 2), services.application_transmit, application=application, by_user=centre.prefecture)
     step(
         date(2027, 3, 3),

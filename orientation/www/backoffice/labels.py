@@ -30,7 +30,7 @@ from orientation.territories.models import Region
 from orientation.www import maps
 from orientation.www.backoffice import label_forms
 from orientation.www.backoffice.auth import staff_required
-from orientation.www.label_views import coverage_section, dashboard_context
+from orientation.www.label_views import coverage_section, dashboard_context, region_param
 
 STEPS = [
     ("sites", "Sites et services"),
@@ -594,9 +594,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         regions = Region.objects.filter(pk__in=ids)
     context = dashboard_context(today, regions)
-    code = request.GET.get("region", "")[:3]
-    shown = (regions if regions is not None else Region.objects.all()).filter(code=code).first() if code else None
-    context.update(coverage_section(shown, today))
+    context.update(coverage_section(region_param(request, regions), today))
     context.update(regions=regions if regions is not None else Region.objects.order_by("name"))
     context.update(title="Tableau de bord du label", public=False, breadcrumb=_crumbs(("Tableau de bord", None)))
     return render(request, "www/labels/dashboard.html", context)
