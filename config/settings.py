@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "orientation.ingestion",
     "orientation.search",
     "orientation.labels",
+    "orientation.referrals",
     "orientation.demo",
     "orientation.www",
     "orientation.api",

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from orientation.api.errors import install_error_handlers
 from orientation.api.labels import labels
+from orientation.api.referrals import offers, referrals
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
 api = NinjaAPI(
@@ -19,3 +20,5 @@ api.add_router("/feeds", feeds)
 api.add_router("/search", searches)
 api.add_router("/communes", communes)
 api.add_router("/labels", labels)
+api.add_router("/referrals", referrals)
+api.add_router("/offers", offers)

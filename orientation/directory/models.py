@@ -7,6 +7,8 @@ or remotely, described with the data·inclusion code lists so it can be exchange
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +129,18 @@ class Place(models.Model):
         return parse_hours(self.opening_hours)
 
 
+class ServiceOfferQuerySet(models.QuerySet["ServiceOffer"]):
+    def editable_by(self, user: Any) -> ServiceOfferQuerySet:
+        """The offers of the organisations the user administers."""
+        from orientation.accounts.selectors import organisation_ids
+
+        return self.filter(organisation_id__in=organisation_ids(user, admin=True))
+
+    def referrable(self) -> ServiceOfferQuerySet:
+        """Second-level services that take referrals, at a real place (not a provider's copy)."""
+        return self.filter(accepts_referrals=True, place__duplicate_of__isnull=True)
+
+
 class ServiceOffer(models.Model):
     class Level(models.TextChoices):
         FIRST = "first", _("premier niveau : accueil, information, premier conseil")
@@ -170,9 +184,37 @@ class ServiceOffer(models.Model):
     mobilisation_details = models.TextField(_("comment mobiliser ce service"), blank=True)
     mobilisation_link = models.URLField(_("lien de mobilisation"), max_length=500, blank=True)
     origin = models.CharField(_("origine"), max_length=10, choices=Origin.choices, default=Origin.DECLARED)
+    documents_needed = models.TextField(_("documents à apporter"), blank=True)
+    opening_hours = models.JSONField(
+        _("horaires du service"),
+        default=dict,
+        blank=True,
+        validators=[validate_hours],
+        help_text=_("vides : ceux du lieu"),
+    )
+    weekly_capacity = models.PositiveIntegerField(
+        _("personnes reçues par semaine"),
+        null=True,
+        blank=True,
+        help_text=_("capacité d’accueil : au-delà, le service est signalé chargé aux conseillers qui orientent"),
+    )
+    accepts_referrals = models.BooleanField(
+        _("accepte les orientations"),
+        default=False,
+        help_text=_("les conseillers d’autres organisations peuvent y adresser une personne, avec son accord"),
+    )
+    referral_email = models.EmailField(
+        _("courriel qui reçoit les orientations"),
+        blank=True,
+        help_text=_("vide : celui du lieu, à défaut celui de l’organisation"),
+    )
+    referral_details = models.TextField(_("comment nous adresser une personne"), blank=True)
     last_checked_at = models.DateTimeField(_("dernière vérification"), null=True, blank=True)
+    check_reminded_at = models.DateTimeField(_("rappel de vérification envoyé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ServiceOfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("offre de service")
@@ -185,3 +227,15 @@ class ServiceOffer(models.Model):
     @property
     def theme_labels(self) -> list[str]:
         return [THEMES.get(theme, theme) for theme in self.themes]
+
+    @property
+    def hours(self) -> OpeningHours:
+        """The service's own hours, else those of its place."""
+        if self.opening_hours:
+            return parse_hours(self.opening_hours)
+        return self.place.hours if self.place else parse_hours({})
+
+    @property
+    def referral_address(self) -> str:
+        """Where referrals to this service are sent."""
+        return self.referral_email or (self.place.email if self.place else "") or self.organisation.email

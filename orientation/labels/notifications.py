@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.urls import reverse
 
 from orientation.accounts.models import RegionalRole, User
 from orientation.accounts.selectors import emails, national_admins, organisation_admins, regional_staff
 from orientation.labels.models import Application
+from orientation.utils.mail import Mail, compose, send_after_commit
 
-logger = logging.getLogger(__name__)
-
-SIGNATURE = "— Orientation pour tous, service public de l’orientation"
-
-
-@dataclass(frozen=True)
-class Mail:
-    recipients: list[str]
-    subject: str
-    body: str
+__all__ = ["Mail", "mail", "send_after_commit"]
 
 
 def applicant_emails(application: Application) -> list[str]:
@@ -54,24 +42,5 @@ def file_url(application: Application) -> str:
 
 
 def mail(recipients: Iterable[str], subject: str, *lines: str, application: Application | None = None) -> Mail:
-    body = ["Bonjour,", "", *lines]
-    if application is not None:
-        body += ["", f"Le dossier et son historique : {file_url(application)}"]
-    body += ["", SIGNATURE]
-    return Mail(sorted(set(recipients)), f"[Orientation pour tous] {subject}", "\n".join(body))
-
-
-def send_after_commit(mails: list[Mail]) -> None:
-    """Send each mail once the transaction commits; a mail server that is down is logged and
-    does not undo a step that is recorded (the back-office shows it, the daily task reminds)."""
-
-    def send() -> None:
-        messages = [EmailMessage(m.subject, m.body, None, m.recipients) for m in mails if m.recipients]
-        if not messages:
-            return
-        try:
-            get_connection().send_messages(messages)
-        except OSError:
-            logger.exception("Courriels du label non envoyés : %s", "; ".join(m.subject for m in mails))
-
-    transaction.on_commit(send)
+    link = ("Le dossier et son historique", file_url(application)) if application is not None else None
+    return compose(recipients, subject, *lines, link=link)

@@ -63,9 +63,25 @@ def registry_payload(today: date, region: Region | None = None) -> list[dict[str
 
 
 CSV_COLUMNS = [
-    "label_id", "titulaire", "region_code", "region", "attribue_le", "expire_le", "site_id", "site", "organisation",
-    "adresse", "code_postal", "ville", "code_insee", "latitude", "longitude", "telephone", "courriel", "page_label",
-]  # fmt: skip
+    "label_id",
+    "titulaire",
+    "region_code",
+    "region",
+    "attribue_le",
+    "expire_le",
+    "site_id",
+    "site",
+    "organisation",
+    "adresse",
+    "code_postal",
+    "ville",
+    "code_insee",
+    "latitude",
+    "longitude",
+    "telephone",
+    "courriel",
+    "page_label",
+]
 
 
 def registry_csv(payload: list[dict[str, Any]]) -> str:
@@ -78,12 +94,24 @@ def registry_csv(payload: list[dict[str, Any]]) -> str:
         for site in label["sites"]:
             writer.writerow(
                 [
-                    label["id"], label["applicant"], label["region"]["code"], label["region"]["name"],
-                    label["granted_on"].isoformat(), label["expires_on"].isoformat(), site["id"], site["name"],
-                    site["organisation"], site["address"], site["postcode"], site["city"], site["commune_code"] or "",
+                    label["id"],
+                    label["applicant"],
+                    label["region"]["code"],
+                    label["region"]["name"],
+                    label["granted_on"].isoformat(),
+                    label["expires_on"].isoformat(),
+                    site["id"],
+                    site["name"],
+                    site["organisation"],
+                    site["address"],
+                    site["postcode"],
+                    site["city"],
+                    site["commune_code"] or "",
                     site["latitude"] if site["latitude"] is not None else "",
-                    site["longitude"] if site["longitude"] is not None else "", site["phone"], site["email"],
+                    site["longitude"] if site["longitude"] is not None else "",
+                    site["phone"],
+                    site["email"],
                     label["url"],
                 ]
-            )  # fmt: skip
+            )
     return "\ufeff" + buffer.getvalue()

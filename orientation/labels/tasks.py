@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django_tasks import task
 
 from orientation.labels.services import labels_run_daily
-from orientation.utils.tasks import enqueue_once
+from orientation.utils.tasks import enqueue_once, next_daily_run
 
 logger = logging.getLogger(__name__)
-
-PARIS = ZoneInfo("Europe/Paris")
-#: the daily run: after midnight's deemed opinions, before the offices open
-DAILY_AT = time(6, 0)
-
-
-def next_daily_run(now: datetime) -> datetime:
-    local = timezone.localtime(now, PARIS)
-    run = datetime.combine(local.date(), DAILY_AT, tzinfo=PARIS)
-    return run if run > local else datetime.combine(local.date() + timedelta(days=1), DAILY_AT, tzinfo=PARIS)
 
 
 @task()

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+PARIS = ZoneInfo("Europe/Paris")
+#: the daily tasks run after midnight's deadlines, before the offices open (Paris time)
+DAILY_AT = time(6, 0)
+
+
+def next_daily_run(now: datetime) -> datetime:
+    """The next 6:00 in Paris after ``now``."""
+    local = timezone.localtime(now, PARIS)
+    run = datetime.combine(local.date(), DAILY_AT, tzinfo=PARIS)
+    return run if run > local else datetime.combine(local.date() + timedelta(days=1), DAILY_AT, tzinfo=PARIS)
 
 
 def enqueue_once(task: Any, *, run_after: datetime | None = None) -> bool:

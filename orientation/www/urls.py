@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from orientation.www import label_views, search_views, views
+from orientation.www import label_views, referral_views, search_views, views
 
 
 class RomeCodeConverter:
@@ -26,4 +26,9 @@ urlpatterns = [
     path("label/", label_views.registry_view, name="label_registry"),
     path("label/chiffres/", label_views.statistics_view, name="label_statistics"),
     path("label/<int:pk>/", label_views.label_view, name="label"),
+    path("services/", referral_views.offer_list, name="offers"),
+    path("services/<int:pk>/", referral_views.offer_detail, name="offer"),
+    path("orientation/recevoir/<str:token>/", referral_views.receive, name="referral_receive"),
+    path("orientation/suivi/<str:token>/", referral_views.follow, name="referral_follow"),
+    path("orientation/suivi/<str:token>/mes-donnees.json", referral_views.follow_export, name="referral_follow_export"),
 ]

@@ -12,13 +12,7 @@ from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, Convention, Grouping
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
-
-TEXTAREA = forms.Textarea(attrs={"rows": 3})
-
-
-def field(form: forms.Form, name: str) -> Any:
-    """A field of the form, to set its choices or queryset (typed as a plain Field by the stubs)."""
-    return form.fields[name]
+from orientation.www.backoffice.form_helpers import TEXTAREA, field
 
 
 class ApplicationCreateForm(DsfrBaseForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orientation.www.backoffice import auth, feeds, labels
+from orientation.www.backoffice import auth, feeds, labels, referrals
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +12,19 @@ urlpatterns = [
     path("flux/<slug:name>/", feeds.source_health, name="feed_health_source"),
     path("flux/<slug:name>/rejets.csv", feeds.rejects_csv, name="feed_rejects_csv"),
     path("flux/<slug:name>/importer/", feeds.run_now, name="feed_run_now"),
+    path("orientations/", referrals.referral_list, name="referrals"),
+    path("orientations/par-etat.csv", referrals.referral_counts_csv, name="referral_counts_csv"),
+    path("orientations/<int:pk>/", referrals.referral_detail, name="referral"),
+    path("orientations/<int:pk>/repondre/", referrals.referral_answer, name="referral_answer"),
+    path(
+        "orientations/<int:pk>/pieces/<int:attachment_pk>/", referrals.referral_attachment, name="referral_attachment"
+    ),
+    path("accueil/", referrals.interview_new, name="interview_new"),
+    path("accueil/<int:pk>/", referrals.interview_detail, name="interview"),
+    path("accueil/<int:pk>/orienter/<int:offer_pk>/", referrals.referral_new, name="referral_new"),
+    path("services/", referrals.offer_list, name="offers"),
+    path("services/<int:pk>/", referrals.offer_edit, name="offer"),
+    path("services/<int:pk>/confirmer/", referrals.offer_confirm, name="offer_confirm"),
     path("labels/", labels.application_list, name="labels"),
     path("labels/nouvelle/", labels.application_create, name="label_create"),
     path("labels/tableau-de-bord/", labels.dashboard, name="label_dashboard"),

@@ -236,6 +236,8 @@ class Command(ImportCommand):
                         "mobilisable_by": ["usagers", "professionnels"],
                         "origin": ServiceOffer.Origin.DECLARED,
                         "last_checked_at": checked,
+                        "accepts_referrals": offer.level == ServiceOffer.Level.SECOND,
+                        "weekly_capacity": 20 if offer.level == ServiceOffer.Level.SECOND else None,
                     },
                 )
         offers.finish()

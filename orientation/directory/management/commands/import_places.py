@@ -324,6 +324,8 @@ class Command(ImportCommand):
                         "mobilisation_modes": ["se-presenter", "telephoner"],
                         "mobilisable_by": ["usagers", "professionnels"],
                         "origin": ServiceOffer.Origin.TYPOLOGY,
+                        # A network's second-level services take the referrals of other organisations.
+                        "accepts_referrals": offer.level == ServiceOffer.Level.SECOND,
                     },
                 )
         offers.finish()

@@ -1,5 +1,5 @@
 """The background worker: runs queued tasks, the import scheduler every minute and the
-label's daily task every morning.
+label's and the referrals' daily tasks every morning.
 
 Puts the scheduler and the daily task in the queue if they are not there yet, then runs the database
 worker of django-tasks (its options pass through: --batch, --interval, --max-tasks…).
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from orientation.ingestion.tasks import ensure_scheduler
 from orientation.labels.tasks import ensure_labels_daily
+from orientation.referrals.tasks import ensure_referrals_daily
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write("Planificateur des imports mis en file.")
         if ensure_labels_daily():
             self.stdout.write("Tâche quotidienne du label mise en file.")
+        if ensure_referrals_daily():
+            self.stdout.write("Tâche quotidienne des orientations mise en file.")
         worker_options: dict[str, Any] = {"interval": options["interval"], "queue_name": "*", "startup_delay": False}
         if options["batch"]:
             worker_options["batch"] = True
