@@ -201,7 +201,14 @@ def suggestions(interview: Interview, *, limit: int = 10, now: datetime | None =
             )
         found.append(suggestion)
     found.sort(key=lambda item: (-item.score, item.distance_km if item.distance_km is not None else 1e9, item.offer.pk))
-    return found[:limit]
+    # The same service of the same organisation in the same town (two listings of one office)
+    # is offered once.
+    unique: dict[tuple[int, str, str], Suggestion] = {}
+    for item in found:
+        place = item.offer.place
+        town = place.commune_id if place and place.commune_id else place.city if place else ""
+        unique.setdefault((item.offer.organisation_id, item.offer.name.casefold(), str(town)), item)
+    return list(unique.values())[:limit]
 
 
 @dataclass(frozen=True)
