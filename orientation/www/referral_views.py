@@ -29,12 +29,13 @@ from orientation.www.backoffice.referrals import answer
 
 
 def private(view: Any) -> Any:
-    """A page behind a secret link: never cached, never indexed, its address never sent on."""
+    """A page behind a secret link: never cached, never indexed, its address never sent to another site."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = never_cache(view)(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": Chromium then sends « Origin: null » with the form, which CSRF refuses.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

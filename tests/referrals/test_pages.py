@@ -62,7 +62,7 @@ def test_an_adviser_records_a_request_sees_suggestions_and_sends(
     token = link_token(receiver_mail.body, "recevoir")
     page = receiver.get(f"/orientation/recevoir/{token}/")
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "Inès Martin" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         done = receiver.post(f"/orientation/recevoir/{token}/", {"decision": "accept", "message": "RDV mardi 10 h"})
