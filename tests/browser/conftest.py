@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 
 from orientation.accounts.models import Membership, RegionalRole
-from orientation.directory.models import Organisation, Place
+from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import services
 from orientation.labels.models import Application, Label
 from orientation.search.services import search_index_rebuild
@@ -95,6 +95,10 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
     Membership.objects.create(user=staff, organisation=vendome, role=Membership.Role.ADMIN)
     draft = services.application_create(by_user=staff, organisation=vendome, region=Region.objects.get(code="24"))
     label = Label.objects.filter(state=Label.State.ACTIVE).order_by("pk").first()
+    referrable = ServiceOffer.objects.referrable().order_by("pk").first()
+    vendome_offer = ServiceOffer.objects.filter(organisation=vendome).order_by("pk").first()
+    assert referrable is not None
+    assert vendome_offer is not None
     assert label is not None
     client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
@@ -124,6 +128,11 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "backoffice-label-territory": f"/gestion/labels/{draft.pk}/dossier/territoire/",
             "backoffice-label-check": f"/gestion/labels/{draft.pk}/dossier/verification/",
             "backoffice-label-dashboard": "/gestion/labels/tableau-de-bord/?region=24",
+            "offers": "/services/?ou=Blois",
+            "offer": f"/services/{referrable.pk}/",
+            "backoffice-offers": "/gestion/services/",
+            "backoffice-offer": f"/gestion/services/{vendome_offer.pk}/",
+            "backoffice-referrals": "/gestion/orientations/",
         },
         staff_cookie={"name": "sessionid", "value": cookie.value, "url": live_server.url},
     )

@@ -32,6 +32,11 @@ PAGE_TYPES = [
     "backoffice-label-territory",
     "backoffice-label-check",
     "backoffice-label-dashboard",
+    "offers",
+    "offer",
+    "backoffice-offers",
+    "backoffice-offer",
+    "backoffice-referrals",
 ]
 
 

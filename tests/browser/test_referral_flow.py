@@ -12,7 +12,7 @@ from django.test import Client
 from orientation.accounts.models import Membership
 from orientation.directory.models import Organisation
 from orientation.referrals.models import Referral
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import SCREENSHOTS, axe_violations
 from tests.conftest import login_verified
 
 
@@ -45,6 +45,8 @@ def test_an_adviser_refers_a_person_who_is_accepted(browser, portal, smtp_server
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Services suggérés").is_visible()
     assert axe_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "referral-suggestions.png"), full_page=True)
     page.get_by_role("link", name=re.compile(r"Orienter vers ce service : .*Mission locale de Blois")).first.click()
     page.wait_for_load_state()
     page.get_by_label("Message au service").fill("Inès cherche une formation en logistique.")
@@ -70,6 +72,7 @@ def test_an_adviser_refers_a_person_who_is_accepted(browser, portal, smtp_server
     receiver.goto(receiver_link)
     assert receiver.get_by_text("Inès Martin").is_visible()
     assert axe_violations(receiver) == []
+    receiver.screenshot(path=str(SCREENSHOTS / "referral-secure-link.png"), full_page=True)
     receiver.get_by_label("accepter").check(force=True)
     receiver.get_by_label("Message (rendez-vous proposé, pièces à apporter…)").fill("Rendez-vous mardi à 10 h.")
     receiver.get_by_role("button", name="Envoyer la réponse").click()
@@ -82,6 +85,7 @@ def test_an_adviser_refers_a_person_who_is_accepted(browser, portal, smtp_server
     assert person.get_by_text("Votre demande : acceptée").is_visible()
     assert person.get_by_text("Rendez-vous mardi à 10 h.").is_visible()
     assert axe_violations(person) == []
+    person.screenshot(path=str(SCREENSHOTS / "referral-person-link.png"), full_page=True)
 
     answers = [
         mail for mail in smtp_server if mail.subject.endswith("réponse du service") or "acceptée" in mail.subject

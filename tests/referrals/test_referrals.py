@@ -297,3 +297,13 @@ def test_the_referral_is_not_half_sent_when_the_service_does_not_take_referrals(
     with pytest.raises(ValidationError, match="ne reçoit pas"):
         services.referral_send(interview=interview, offer=town.offer, by_user=town.adviser)
     assert not Referral.objects.exists()
+
+
+def test_the_daily_command_says_what_it_did(town, commit):
+    from tests.conftest import run_command
+
+    interview = commit(START, young_person, town=town)
+    commit(START, services.referral_send, interview=interview, offer=town.offer, by_user=town.adviser)
+    with at(START + timedelta(days=10, hours=-4)):
+        output = run_command("referrals_daily")
+    assert "1 relances, 0 orientations expirées" in output
