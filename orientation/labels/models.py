@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import timeline
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
+from orientation.utils.workflow import TransitionEvent
 
 if TYPE_CHECKING:
     from orientation.accounts.models import User
@@ -457,7 +458,7 @@ ACTION_LABELS = {
 }
 
 
-class Event(models.Model):
+class Event(TransitionEvent):
     """One transition of a file, its label or a withdrawal: the audit trail the prefecture,
     the CCREFP and the applicant read."""
 
@@ -466,27 +467,9 @@ class Event(models.Model):
     )
     label = models.ForeignKey(Label, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     withdrawal = models.ForeignKey(Withdrawal, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    at = models.DateTimeField(_("le"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("par"),
-        help_text=_("vide : la plateforme, à l’échéance"),
-    )
-    action = models.CharField(_("action"), max_length=40)
-    from_state = models.CharField(_("état avant"), max_length=18, blank=True)
-    to_state = models.CharField(_("état après"), max_length=18, blank=True)
-    note = models.TextField(_("motif ou commentaire"), blank=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("événement")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
 
     @property
     def action_label(self) -> str:

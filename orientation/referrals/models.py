@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from orientation.directory.codelists import Public
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.territories.models import Commune
+from orientation.utils.workflow import TransitionEvent
 
 if TYPE_CHECKING:
     from orientation.accounts.models import User
@@ -326,7 +327,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class Event(models.Model):
+class Event(TransitionEvent):
     """One transition of a referral: who (a user, the secure link, the person, the platform,
     a partner platform), when, from, to, why."""
 
@@ -346,27 +347,13 @@ class Event(models.Model):
     referral = models.ForeignKey(
         Referral, on_delete=models.CASCADE, related_name="events", verbose_name=_("orientation")
     )
-    at = models.DateTimeField(_("le"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("par"),
+    actor = models.CharField(
+        _("acteur"), max_length=100, help_text=_("qui agit, avec ou sans compte : lien, personne…")
     )
-    actor = models.CharField(_("acteur"), max_length=100, help_text=_("quand ce n’est pas un compte : lien, personne…"))
-    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    from_state = models.CharField(_("état avant"), max_length=10, blank=True)
-    to_state = models.CharField(_("état après"), max_length=10, blank=True)
-    note = models.TextField(_("motif ou commentaire"), blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("événement d’une orientation")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
 
 
 class PersonalDataAccess(models.Model):
