@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "orientation.search",
     "orientation.labels",
     "orientation.referrals",
+    "orientation.contact",
     "orientation.demo",
     "orientation.www",
     "orientation.api",
@@ -198,6 +199,9 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who else hears of a failed import, besides the source's contact (comma separated).
 IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_EMAILS", "").split(",") if email.strip()]
+
+# The SIP proxies allowed to ask POST /contact/sip/route (their addresses as the web server sees them).
+CONTACT_ROUTING_ALLOWED_IPS = env_list("CONTACT_ROUTING_ALLOWED_IPS", "127.0.0.1,::1")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

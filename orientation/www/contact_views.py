@@ -1,0 +1,287 @@
+"""The phone platform's interfaces, one decision behind all of them:
+
+- ``POST /contact/sip/route``: asked by the SIP proxy (Kamailio, ``deploy/kamailio/``) for
+  every INVITE; JSON in (profile, need, caller, call id, department), JSON out (action,
+  target, mode, partner, reason, retry_after);
+- ``/contact/voix/…``: a voice webhook answering TwiML (Twilio, Telnyx TeXML): a French
+  keypad menu for the profile and the need, then ``Dial`` or a callback confirmation;
+- ``/etre-rappele/``: the portal's « Être rappelé » form.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from dsfr.forms import DsfrBaseForm
+
+from orientation.contact import services
+from orientation.contact.codelists import Action, Channel, Need, Profile
+from orientation.contact.routing import Decision
+
+# The keypad menus: digit → code, in the order the prompt reads them.
+PROFILE_KEYS = {
+    "1": Profile.PUPIL_OR_STUDENT, "2": Profile.PARENT, "3": Profile.YOUNG, "4": Profile.JOB_SEEKER,
+    "5": Profile.EMPLOYEE, "6": Profile.EMPLOYER, "7": Profile.OTHER,
+}  # fmt: skip
+NEED_KEYS = {
+    "1": Need.SCHOOLING, "2": Need.HIGHER_EDUCATION, "3": Need.TRAINING, "4": Need.JOB_SEARCH,
+    "5": Need.CAREER_CHANGE, "6": Need.YOUTH, "7": Need.OTHER,
+}  # fmt: skip
+CALLBACK_KEY = "9"
+#: menus heard at most this many times; then the caller goes to the first level
+MENU_ATTEMPTS = 2
+VOICE = {"language": "fr-FR"}
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# SIP proxy ----------------------------------------------------------------------------
+
+
+def _decision_json(decision: Decision, interaction_id: int) -> dict[str, Any]:
+    return {
+        "action": decision.action,
+        "target": decision.target,
+        "mode": decision.mode,
+        "partner": decision.queue_name,
+        "reason": decision.reason,
+        "retry_after": decision.retry_after_seconds(timezone.now()) if decision.action == Action.CALLBACK else 0,
+        "callback_at": decision.callback_at.isoformat() if decision.callback_at else None,
+        "interaction": interaction_id,
+    }
+
+
+@csrf_exempt
+@require_POST
+def sip_route(request: HttpRequest) -> JsonResponse:
+    """The routing decision for one INVITE, asked by the SIP proxy (loopback or the proxies
+    listed in CONTACT_ROUTING_ALLOWED_IPS)."""
+    if _client_address(request) not in settings.CONTACT_ROUTING_ALLOWED_IPS:
+        return JsonResponse(
+            {"code": "forbidden", "detail": "Adresse non autorisée à demander l’aiguillage."}, status=403
+        )
+    try:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError("an object is expected")
+    except ValueError as error:
+        return JsonResponse({"code": "invalid_input", "detail": f"JSON illisible : {error}."}, status=400)
+    decision, interaction = services.call_route(
+        profile=str(data.get("profile") or ""),
+        need=str(data.get("need") or ""),
+        department=str(data.get("department") or ""),
+        channel=Channel.SIP,
+        call_id=str(data.get("call_id") or ""),
+        caller=str(data.get("caller") or ""),
+    )
+    return JsonResponse(_decision_json(decision, interaction.pk))
+
+
+# Voice webhook (TwiML) -----------------------------------------------------------------
+
+
+def _twiml(*verbs: ET.Element) -> HttpResponse:
+    root = ET.Element("Response")
+    root.extend(verbs)
+    body = b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, encoding="utf-8")
+    return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+def _say(text: str) -> ET.Element:
+    element = ET.Element("Say", VOICE)
+    element.text = text
+    return element
+
+
+def _redirect(url: str) -> ET.Element:
+    element = ET.Element("Redirect", {"method": "POST"})
+    element.text = url
+    return element
+
+
+def _gather(action: str, prompt: str) -> ET.Element:
+    gather = ET.Element(
+        "Gather", {"input": "dtmf", "numDigits": "1", "timeout": "6", "action": action, "method": "POST"}
+    )
+    gather.append(_say(prompt))
+    return gather
+
+
+def _url(name: str, **params: object) -> str:
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _attempt(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("essai", "1")))
+    except ValueError:
+        return 1
+
+
+def _dial(target: str) -> ET.Element:
+    dial = ET.Element("Dial")
+    kind = "Sip" if target.startswith("sip:") else "Number"
+    ET.SubElement(dial, kind).text = target
+    return dial
+
+
+def _first_level(reason: str) -> HttpResponse:
+    """After menus heard twice without a valid key: straight to a first-level adviser."""
+    decision, _interaction = services.call_route(profile="", need="", channel=Channel.VOICE)
+    if decision.action == Action.ANSWER:
+        return _twiml(_say(reason + " Nous vous mettons en relation avec un conseiller."), _dial(decision.target))
+    return _callback_answer(decision)
+
+
+def _callback_answer(decision: Decision) -> HttpResponse:
+    if decision.callback_at:
+        when = timezone.localtime(decision.callback_at)
+        minutes = f" {when.minute}" if when.minute else ""
+        text = (
+            "Nos conseillers ne peuvent pas vous répondre maintenant. Nous vous rappellerons le "
+            f"{date_format(when, 'l j F')} à {when.hour} heures{minutes}, au numéro qui nous appelle. Au revoir."
+        )
+    else:
+        text = "Nos conseillers ne peuvent pas vous répondre maintenant. Nous vous rappellerons au plus tôt. Au revoir."
+    return _twiml(_say(text), ET.Element("Hangup"))
+
+
+PROFILE_PROMPT = (
+    "Bienvenue sur Orientation pour tous, le service public de l’orientation. "
+    "Si vous êtes élève ou étudiant, tapez 1. Parent, tapez 2. Jeune de 16 à 25 ans, tapez 3. "
+    "Demandeur d’emploi, tapez 4. Salarié, tapez 5. Employeur, tapez 6. Autre situation, tapez 7."
+)
+NEED_PROMPT = (
+    "Votre question porte sur la scolarité : tapez 1. Les études supérieures : 2. La formation et son "
+    "financement : 3. La recherche d’emploi : 4. Une reconversion : 5. L’information jeunesse : 6. "
+    "Autre chose : 7. Pour être rappelé, tapez 9."
+)
+
+
+@csrf_exempt
+def voice_start(request: HttpRequest) -> HttpResponse:
+    attempt = _attempt(request)
+    if attempt > MENU_ATTEMPTS:
+        return _first_level("Nous n’avons pas reçu votre choix.")
+    return _twiml(
+        _gather(_url("contact:voice_profile", essai=attempt), PROFILE_PROMPT),
+        _redirect(_url("contact:voice_start", essai=attempt + 1)),
+    )
+
+
+@csrf_exempt
+def voice_profile(request: HttpRequest) -> HttpResponse:
+    attempt = _attempt(request)
+    profile = PROFILE_KEYS.get(request.POST.get("Digits", "").strip())
+    if profile is None:
+        if attempt >= MENU_ATTEMPTS:
+            return _first_level("Choix non reconnu.")
+        return _twiml(_say("Choix non reconnu."), _redirect(_url("contact:voice_start", essai=attempt + 1)))
+    return _twiml(
+        _gather(_url("contact:voice_need", profil=profile, essai=1), NEED_PROMPT),
+        _redirect(_url("contact:voice_need", profil=profile, essai=2, silence=1)),
+    )
+
+
+@csrf_exempt
+def voice_need(request: HttpRequest) -> HttpResponse:
+    attempt = _attempt(request)
+    profile = request.GET.get("profil", "")
+    if profile not in Profile.values:
+        return voice_start(request)
+    digits = request.POST.get("Digits", "").strip()
+    need = NEED_KEYS.get(digits)
+    wants_callback = digits == CALLBACK_KEY
+    if need is None and not wants_callback:
+        if attempt > MENU_ATTEMPTS:
+            return _first_level("Choix non reconnu.")
+        prefix = [] if request.GET.get("silence") else [_say("Choix non reconnu.")]
+        return _twiml(
+            *prefix,
+            _gather(_url("contact:voice_need", profil=profile, essai=attempt + 1), NEED_PROMPT),
+            _redirect(_url("contact:voice_need", profil=profile, essai=attempt + 2, silence=1)),
+        )
+    decision, _interaction = services.call_route(
+        profile=profile,
+        need=need or Need.OTHER,
+        channel=Channel.VOICE,
+        call_id=request.POST.get("CallSid", ""),
+        caller=request.POST.get("From", ""),
+        wants_callback=wants_callback,
+    )
+    if decision.action == Action.CALLBACK:
+        return _callback_answer(decision)
+    if decision.action == Action.FORWARD:
+        return _twiml(_say(f"Nous vous mettons en relation avec {decision.queue_name}."), _dial(decision.target))
+    return _twiml(_say("Nous vous mettons en relation avec un conseiller."), _dial(decision.target))
+
+
+# « Être rappelé » ----------------------------------------------------------------------
+
+SLOTS = [
+    ("matin", "le matin (9 h – 12 h)"),
+    ("midi", "entre 12 h et 14 h"),
+    ("apres-midi", "l’après-midi (14 h – 18 h)"),
+]
+
+
+class CallbackForm(DsfrBaseForm):
+    number = forms.CharField(
+        label="Votre numéro de téléphone",
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    profile = forms.ChoiceField(label="Vous êtes", choices=Profile.choices)
+    need = forms.ChoiceField(label="Votre question porte sur", choices=Need.choices)
+    department = forms.CharField(
+        label="Votre département (facultatif)", max_length=3, required=False, help_text="Par exemple : 41."
+    )
+    preferred_slots = forms.MultipleChoiceField(
+        label="Quand vous rappeler ?", choices=SLOTS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    consent = forms.BooleanField(
+        label="J’accepte que mon numéro soit gardé le temps de me rappeler, puis effacé.", required=True
+    )
+
+
+def callback_form(request: HttpRequest) -> HttpResponse:
+    form = CallbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _interaction, callback = services.callback_request(
+                number=data["number"],
+                profile=data["profile"],
+                need=data["need"],
+                department=data["department"],
+                preferred_slots=", ".join(dict(SLOTS)[slot] for slot in data["preferred_slots"]),
+                consent=data["consent"],
+                address=_client_address(request),
+            )
+        except ValidationError as error:
+            for name, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            return render(
+                request,
+                "www/contact/callback_done.html",
+                {"title": "Demande de rappel enregistrée", "callback": callback},
+            )
+    return render(request, "www/contact/callback_form.html", {"title": "Être rappelé", "form": form})

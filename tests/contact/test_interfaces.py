@@ -1,0 +1,208 @@
+"""The routing endpoint for the SIP proxy, the TwiML voice webhook (each menu path, invalid
+and missing keys) and the « Être rappelé » form (numbers, limits)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from orientation.contact.models import Callback, Interaction, caller_digest
+from orientation.referrals.models import TextMessage
+
+
+def route(client, **body):
+    return client.post("/contact/sip/route", data=json.dumps(body), content_type="application/json")
+
+
+def test_the_sip_endpoint_answers_each_action(client, platform):
+    forward = route(client, profile="jeune-16-25", need="formation-financement", caller="+33254000000", call_id="a1@x")
+    assert forward.json() | {"interaction": 0} == {
+        "action": "forward", "target": "sip:ml@127.0.0.1:5080", "mode": "relay", "partner": "Mission locale de Blois",
+        "reason": "Règle « Jeunes : mission locale » : Mission locale de Blois.", "retry_after": 0, "callback_at": None,
+        "interaction": 0,
+    }  # fmt: skip
+    redirect = route(client, profile="parent", need="scolarite").json()
+    assert (redirect["action"], redirect["mode"], redirect["target"]) == (
+        "forward",
+        "redirect",
+        "sip:accueil@cio-blois.example.org",
+    )
+    callback = route(
+        client, profile="parent", need="information-jeunesse", caller="+33254111111", call_id="c3@x"
+    ).json()
+    assert callback["action"] == "callback"
+    assert callback["retry_after"] >= 60
+    answer = route(client, profile="employeur", need="autre", department="41").json()
+    assert (answer["action"], answer["target"]) == ("answer", "sip:premier-niveau@127.0.0.1:5070")
+    logged = Interaction.objects.get(call_id="a1@x")
+    assert logged.caller_digest == caller_digest("+33254000000")
+    assert logged.caller_number == ""  # kept hashed
+    assert logged.queue == platform.relayed
+    assert Callback.objects.get(interaction__call_id="c3@x").number == "+33254111111"
+
+
+def test_the_sip_endpoint_reads_unknown_codes_as_other_and_refuses_bad_json(client, platform):
+    decision = route(client, profile='"; drop', need="???").json()
+    assert decision["action"] == "answer"
+    assert Interaction.objects.get().profile == "autre"
+    assert client.post("/contact/sip/route", data="{", content_type="application/json").status_code == 400
+
+
+def test_the_sip_endpoint_answers_only_the_proxies(client, platform, settings):
+    settings.CONTACT_ROUTING_ALLOWED_IPS = ["10.0.0.5"]
+    assert route(client, profile="parent").status_code == 403
+    assert not Interaction.objects.exists()
+
+
+def twiml(response) -> ET.Element:
+    assert response["Content-Type"].startswith("text/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "Response"
+    return root
+
+
+def test_the_voice_menu_asks_the_profile_then_the_need_then_dials(client, platform):
+    root = twiml(client.post("/contact/voix/"))
+    gather = root.find("Gather")
+    assert gather.get("action") == "/contact/voix/profil/?essai=1"
+    assert gather.get("numDigits") == "1"
+    assert "Jeune de 16 à 25 ans, tapez 3" in gather.find("Say").text
+    assert gather.find("Say").get("language") == "fr-FR"
+    assert root.find("Redirect").text == "/contact/voix/?essai=2"  # no key: the menu again
+    need = twiml(client.post("/contact/voix/profil/?essai=1", {"Digits": "3"}))
+    assert need.find("Gather").get("action") == "/contact/voix/besoin/?profil=jeune-16-25&essai=1"
+    dial = twiml(
+        client.post(
+            "/contact/voix/besoin/?profil=jeune-16-25&essai=1",
+            {"Digits": "3", "From": "+33600000001", "CallSid": "CA1"},
+        )
+    )
+    assert dial.find("Say").text == "Nous vous mettons en relation avec Mission locale de Blois."
+    assert dial.find("Dial/Sip").text == "sip:ml@127.0.0.1:5080"
+    logged = Interaction.objects.get(call_id="CA1")
+    assert (logged.channel, logged.profile, logged.need, logged.action) == (
+        "voice",
+        "jeune-16-25",
+        "formation-financement",
+        "forward",
+    )
+
+
+def test_a_number_target_is_dialled_as_a_number(client, platform):
+    platform.relayed.target = "+33254780000"
+    platform.relayed.save()
+    from orientation.contact.services import forget_routing_state
+
+    forget_routing_state()
+    dial = twiml(client.post("/contact/voix/besoin/?profil=jeune-16-25", {"Digits": "4"}))
+    assert dial.find("Dial/Number").text == "+33254780000"
+
+
+def test_a_closed_partner_or_key_9_confirms_a_callback(client, platform):
+    closed = twiml(client.post("/contact/voix/besoin/?profil=parent", {"Digits": "6", "From": "+33254222222"}))
+    assert "Nous vous rappellerons le" in closed.find("Say").text
+    assert closed.find("Hangup") is not None
+    asked = twiml(client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": "+33254333333"}))
+    assert "Nous vous rappellerons" in asked.find("Say").text
+    assert Callback.objects.count() == 2
+
+
+@pytest.mark.parametrize("digits", ["8", "0", "#", "", "12"])
+def test_an_invalid_or_missing_profile_repeats_the_menu_then_goes_to_the_first_level(client, platform, digits):
+    again = twiml(client.post("/contact/voix/profil/?essai=1", {"Digits": digits}))
+    assert again.find("Say").text == "Choix non reconnu."
+    assert again.find("Redirect").text == "/contact/voix/?essai=2"
+    repeated = twiml(client.post("/contact/voix/?essai=2"))
+    assert repeated.find("Gather").get("action") == "/contact/voix/profil/?essai=2"
+    last = twiml(client.post("/contact/voix/profil/?essai=2", {"Digits": digits}))
+    assert last.find("Dial/Sip").text == "sip:premier-niveau@127.0.0.1:5070"
+    assert "Nous vous mettons en relation avec un conseiller" in last.find("Say").text
+
+
+def test_silence_on_both_profile_menus_goes_to_the_first_level(client, platform):
+    assert twiml(client.post("/contact/voix/?essai=3")).find("Dial/Sip").text == "sip:premier-niveau@127.0.0.1:5070"
+
+
+@pytest.mark.parametrize("digits", ["8", "0", "*", ""])
+def test_an_invalid_or_missing_need_repeats_the_need_menu_then_goes_to_the_first_level(client, platform, digits):
+    again = twiml(client.post("/contact/voix/besoin/?profil=parent&essai=1", {"Digits": digits}))
+    assert again.find("Say").text == "Choix non reconnu."
+    assert again.find("Gather").get("action") == "/contact/voix/besoin/?profil=parent&essai=2"
+    last = twiml(client.post("/contact/voix/besoin/?profil=parent&essai=2", {"Digits": digits}))
+    assert last.find("Gather") is not None  # heard twice at most: the second time is this one
+    final = twiml(client.post("/contact/voix/besoin/?profil=parent&essai=3", {"Digits": digits}))
+    assert final.find("Dial/Sip").text == "sip:premier-niveau@127.0.0.1:5070"
+
+
+def test_silence_on_the_need_menu_asks_again_without_saying_the_key_was_wrong(client, platform):
+    silent = twiml(client.post("/contact/voix/besoin/?profil=parent&essai=2&silence=1"))
+    assert silent.find("Say") is None
+    assert silent.find("Gather") is not None
+
+
+def test_a_forged_profile_in_the_address_starts_again(client, platform):
+    assert (
+        twiml(client.post("/contact/voix/besoin/?profil=pirate", {"Digits": "1"}))
+        .find("Gather")
+        .get("action")
+        .startswith("/contact/voix/profil/")
+    )
+
+
+def callback_form(client, **changes):
+    data = {
+        "number": "02 54 78 54 87",
+        "profile": "parent",
+        "need": "scolarite",
+        "preferred_slots": ["matin"],
+        "consent": "on",
+    }
+    data.update(changes)
+    return client.post("/etre-rappele/", data)
+
+
+def test_the_callback_form_schedules_a_callback_and_prepares_a_text(client, platform):
+    response = callback_form(client)
+    assert "Demande de rappel enregistrée" in response.content.decode()
+    callback = Callback.objects.get()
+    assert callback.number == "+33254785487"
+    assert callback.preferred_slots == "le matin (9 h – 12 h)"
+    assert callback.interaction.channel == "web"
+    assert callback.interaction.caller_number == "+33254785487"  # given with consent
+    assert callback.queue == platform.redirected
+    text = TextMessage.objects.get()
+    assert text.phone == "+33254785487"
+    assert text.body.startswith("Orientation pour tous : nous vous rappelons le")
+
+
+@pytest.mark.parametrize("number", ["12", "0123", "abcdefghij", "+33 1 23", "06 12 34 56 7"])
+def test_the_callback_form_refuses_bad_numbers(client, platform, number):
+    response = callback_form(client, number=number)
+    assert "numéro de téléphone" in response.content.decode()
+    assert not Callback.objects.exists()
+
+
+def test_the_callback_form_refuses_more_than_3_requests_per_number_per_day(client, platform):
+    for _attempt in range(3):
+        assert "Demande de rappel enregistrée" in callback_form(client).content.decode()
+    refused = callback_form(client, number="+33 2 54 78 54 87").content.decode()
+    assert "déjà demandé 3 rappels aujourd’hui" in refused
+    assert Callback.objects.count() == 3
+    assert "Demande de rappel enregistrée" in callback_form(client, number="06 12 34 56 78").content.decode()
+
+
+def test_the_callback_form_limits_requests_per_address(client, platform):
+    for index in range(10):
+        assert (
+            "Demande de rappel enregistrée"
+            in callback_form(client, number=f"06 12 34 56 {10 + index}").content.decode()
+        )
+    assert "Trop de demandes" in callback_form(client, number="06 99 99 99 99").content.decode()
+
+
+def test_the_callback_form_needs_consent(client, platform):
+    response = client.post("/etre-rappele/", {"number": "0254785487", "profile": "parent", "need": "scolarite"})
+    assert response.status_code == 200
+    assert not Callback.objects.exists()
