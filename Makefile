@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test install install-dev quality lock bench-import-reference bench-import bench-search dev clean
+.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-telephony dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -46,10 +46,17 @@ dev: install-dev
 	$(BIN)/python manage.py bootstrap_data
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: quality gate, then the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)
+## make test: quality gate, then the whole test suite (DATABASE_URL=postgres://… for PostgreSQL):
+## the telephony tests (make test-telephony), then all the others
 test: install-dev quality
 	scripts/browser.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-telephony
+	$(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
+
+## make test-telephony: real SIP calls (sipp) through Kamailio and the routing endpoint, on loopback
+test-telephony: install-dev
+	scripts/telephony.sh
+	$(BIN)/python -m pytest tests/telephony
 
 quality: install-dev
 	mkdir -p var/db
@@ -75,6 +82,11 @@ bench-import: install
 ## make bench-search: the search engine alone and through HTTP (gunicorn, 2 workers), on the 230,000-action feed
 bench-search: install
 	$(BIN)/python -m bench.search $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
+
+## make bench-telephony: sipp at 50 new calls a second for 60 s through Kamailio and the service (2 web workers)
+bench-telephony: install
+	scripts/telephony.sh
+	$(BIN)/python -m bench.telephony $(if $(RATE),--rate $(RATE)) $(if $(DURATION),--seconds $(DURATION))
 
 clean:
 	rm -rf var/static var/bench

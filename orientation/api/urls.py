@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from orientation.api.contact import contact
 from orientation.api.errors import install_error_handlers
 from orientation.api.labels import labels
 from orientation.api.referrals import offers, referrals
@@ -22,3 +23,4 @@ api.add_router("/communes", communes)
 api.add_router("/labels", labels)
 api.add_router("/referrals", referrals)
 api.add_router("/offers", offers)
+api.add_router("/contact", contact)

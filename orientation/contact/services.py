@@ -92,11 +92,18 @@ def forget_routing_state() -> None:
 
 
 def _queues_now(state: RoutingState, now: datetime) -> dict[int, routing.Queue]:
-    loads = dict(
-        Interaction.objects.forwarded_since(now - timedelta(hours=1))
-        .values_list("queue_id")
-        .annotate(count=Count("pk"))
-        .values_list("queue_id", "count")
+    limited = [pk for pk, queue in state.queues.items() if queue.hourly_capacity]
+    # The load is counted only for the queues that have a capacity (one query, or none).
+    loads = (
+        dict(
+            Interaction.objects.forwarded_since(now - timedelta(hours=1))
+            .filter(queue_id__in=limited)
+            .values_list("queue_id")
+            .annotate(count=Count("pk"))
+            .values_list("queue_id", "count")
+        )
+        if limited
+        else {}
     )
     return {
         pk: routing.Queue(
@@ -355,3 +362,14 @@ def interaction_answer(*, interaction: Interaction, by_user: User, answer: str, 
 def interaction_task_done(*, interaction: Interaction, by_user: User) -> None:
     _may_handle(by_user)
     Interaction.objects.filter(pk=interaction.pk, outcome=Interaction.Outcome.TASK).update(task_done_at=timezone.now())
+
+
+@transaction.atomic
+def interaction_led_to_referral(*, interaction_id: int, by_user: User) -> bool:
+    """A call whose caller the adviser went on to orient (first-level interview opened from
+    the console): its outcome says so. Only the platform's advisers mark calls."""
+    if not by_user.has_perm("contact.handle_callback"):
+        return False
+    return bool(
+        Interaction.objects.filter(pk=interaction_id).update(outcome=Interaction.Outcome.REFERRAL, adviser=by_user)
+    )

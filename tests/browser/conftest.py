@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from orientation.accounts.models import Membership, RegionalRole
+from orientation.contact import services as contact_services
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import services
 from orientation.labels.models import Application, Label
@@ -100,6 +101,12 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
     assert referrable is not None
     assert vendome_offer is not None
     assert label is not None
+    # Calls on the demo's phone platform, for the adviser's console.
+    contact_services.forget_routing_state()
+    contact_services.call_route(
+        profile="jeune-16-25", need="formation-financement", department="41", caller="+33254000001"
+    )
+    contact_services.call_route(profile="parent", need="autre", caller="+33254000002", wants_callback=True)
     client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
     return Portal(
@@ -133,6 +140,10 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "backoffice-offers": "/gestion/services/",
             "backoffice-offer": f"/gestion/services/{vendome_offer.pk}/",
             "backoffice-referrals": "/gestion/orientations/",
+            "callback-form": "/etre-rappele/",
+            "backoffice-phone": "/gestion/telephone/",
+            "backoffice-phone-statistics": "/gestion/telephone/statistiques/",
+            "backoffice-interview": "/gestion/accueil/",
         },
         staff_cookie={"name": "sessionid", "value": cookie.value, "url": live_server.url},
     )

@@ -37,6 +37,10 @@ PAGE_TYPES = [
     "backoffice-offers",
     "backoffice-offer",
     "backoffice-referrals",
+    "callback-form",
+    "backoffice-phone",
+    "backoffice-phone-statistics",
+    "backoffice-interview",
 ]
 
 

@@ -85,3 +85,33 @@ def run_chart(runs: list[ImportRun]) -> RunChart:
             )
         rows.append(ChartRow(label=label, maximum=maximum, bars=bars))
     return RunChart(width=width, height=ROW_HEIGHT, status=status, rows=rows)
+
+
+@dataclass
+class SeriesChart:
+    """A small bar chart of one series (calls per day…), drawn as inline SVG; the page gives
+    the same figures as a table."""
+
+    width: int
+    height: int
+    maximum: int
+    bars: list[Bar]
+
+
+def series_chart(points: list[tuple[str, int]], *, colour: str = "#000091", height: int = 60) -> SeriesChart:
+    maximum = max((value for _label, value in points), default=0)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        bar_height = (height - 2) * value / maximum if maximum else 0
+        if value and bar_height < 1:
+            bar_height = 1
+        bars.append(
+            Bar(
+                x=index * (BAR_WIDTH + BAR_GAP),
+                y=height - bar_height,
+                height=bar_height,
+                colour=colour,
+                title=f"{label} : {value}",
+            )
+        )
+    return SeriesChart(width=max(len(points), 1) * (BAR_WIDTH + BAR_GAP), height=height, maximum=maximum, bars=bars)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from orientation.accounts.models import User
 from orientation.accounts.selectors import organisation_ids
+from orientation.contact import services as contact_services
 from orientation.directory.codelists import THEMES
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.referrals import selectors, services
@@ -98,7 +99,14 @@ def referral_counts_csv(request: HttpRequest) -> HttpResponse:
 def interview_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisations = list(Organisation.objects.filter(pk__in=organisation_ids(user)).order_by("name"))
-    form = referral_forms.InterviewForm(request.POST or None, organisations=organisations)
+    # Opened from a call in the phone console: what the caller said fills the form.
+    initial: dict[str, object] = {
+        name: request.GET[name] for name in ("public", "age_band", "situation", "commune") if request.GET.get(name)
+    }
+    if request.GET.getlist("themes"):
+        initial["themes"] = request.GET.getlist("themes")
+    call = request.POST.get("appel") or request.GET.get("appel") or ""
+    form = referral_forms.InterviewForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = services.PersonDetails(
@@ -125,6 +133,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_errors(form, error)
         else:
+            if call.isdigit():
+                contact_services.interaction_led_to_referral(interaction_id=int(call), by_user=user)
             return redirect("backoffice:interview", pk=interview.pk)
     return render(
         request,
@@ -133,6 +143,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
             "title": "Premier accueil",
             "form": form,
             "organisations": organisations,
+            "call": call if call.isdigit() else "",
             "breadcrumb": _crumbs(("Premier accueil", None)),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orientation.www.backoffice import auth, feeds, labels, referrals
+from orientation.www.backoffice import auth, feeds, labels, phone, referrals
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,6 +25,11 @@ urlpatterns = [
     path("services/", referrals.offer_list, name="offers"),
     path("services/<int:pk>/", referrals.offer_edit, name="offer"),
     path("services/<int:pk>/confirmer/", referrals.offer_confirm, name="offer_confirm"),
+    path("telephone/", phone.console, name="phone"),
+    path("telephone/statistiques/", phone.statistics, name="phone_statistics"),
+    path("telephone/rappels/<int:pk>/<slug:action>/", phone.callback_action, name="phone_callback"),
+    path("telephone/contacts/<int:pk>/reponse/", phone.interaction_answer, name="phone_answer"),
+    path("telephone/contacts/<int:pk>/envoyee/", phone.task_done, name="phone_task_done"),
     path("labels/", labels.application_list, name="labels"),
     path("labels/nouvelle/", labels.application_create, name="label_create"),
     path("labels/tableau-de-bord/", labels.dashboard, name="label_dashboard"),

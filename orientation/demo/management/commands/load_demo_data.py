@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from orientation.demo import content
 from orientation.demo.labels import load_demo_labels
+from orientation.demo.phone import load_demo_phone_platform
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.directory.networks import NETWORKS
@@ -59,6 +60,8 @@ class Command(ImportCommand):
         self._trainings(communes, fiches)
         if load_demo_labels():
             self.stderr.write("Dossiers de label de démonstration créés.")
+        if load_demo_phone_platform():
+            self.stderr.write("Plateforme téléphonique de démonstration créée.")
 
     def _territories(self) -> dict[str, int]:
         regions = Upserter(self.context, Region, "code", label="régions")

@@ -1,0 +1,280 @@
+"""Benchmark of the phone platform: sipp places RATE new calls a second for SECONDS seconds
+through Kamailio (the shipped configuration) and the routing service (gunicorn, 2 workers, on
+a SQLite database of its own); sipp lines answer for a partner queue and the first level.
+
+Prints the calls attempted, succeeded and failed, and the routing endpoint's latency as the
+web server measured it (p50, p95, p99, from gunicorn's access log), against the targets: no
+failed call, p99 under 50 ms.
+
+    make bench-telephony                 # 50 calls/s for 60 s
+    make bench-telephony RATE=20 DURATION=10
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CFG = ROOT / "deploy" / "kamailio" / "kamailio.cfg"
+SCENARIOS = ROOT / "deploy" / "sipp"
+TARGET_P99_MS = 50.0
+#: the calls' mix: a young person (relayed to the partner), an employer (the first level)
+MIX = ["jeune-16-25;formation-financement;41", "employeur;autre;", "jeune-16-25;recherche-emploi;37", "parent;autre;75"]
+
+
+def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def prepare(env: dict[str, str], partner: str, first_level: str) -> None:
+    """A fresh database with the routing rules of the benchmark."""
+    database = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from orientation.contact.models import AdviserTeam, PartnerQueue, RoutingRule
+    from orientation.directory.models import Organisation
+
+    always = {"weekly": [{"day": day, "opens": "00:00", "closes": "23:59"} for day in range(7)]}
+    organisation = Organisation.objects.create(name="Mission locale (banc d’essai)", typology="ML")
+    AdviserTeam.objects.create(name="Premier niveau", target=first_level, opening_hours=always)
+    queue = PartnerQueue.objects.create(
+        organisation=organisation, name="Mission locale", target=partner, opening_hours=always, transfer_mode="relay"
+    )
+    RoutingRule.objects.create(name="Jeunes", priority=10, profiles=["jeune-16-25"], queue=queue)
+    RoutingRule.objects.create(name="Scolarité", priority=20, needs=["scolarite"])
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) < 2:
+        value = values[0] if values else float("nan")
+        return value, value, value
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def sipp_counts(stats: Path) -> dict[str, int]:
+    """Calls created, succeeded and failed, from sipp's statistics file (its last line)."""
+    lines = [line for line in stats.read_text().splitlines() if line.strip()]
+    header, last = lines[0].split(";"), lines[-1].split(";")
+    row = dict(zip(header, last, strict=False))
+    return {
+        "attempted": int(row["TotalCallCreated"]),
+        "succeeded": int(row["SuccessfulCall(C)"]),
+        "failed": int(row["FailedCall(C)"]),
+    }
+
+
+def warm_up(port: int) -> None:
+    """Both workers load Django and open their database before the calls (as in production,
+    where they have been up for a while); these requests are not counted."""
+    import http.client
+    import json
+
+    body = json.dumps({"profile": "parent", "need": "autre", "caller": "", "call_id": "warm-up"})
+    for _attempt in range(40):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", "/contact/sip/route?warm-up", body, {"Content-Type": "application/json"})
+        connection.getresponse().read()
+        connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=int, default=50, help="new calls per second")
+    parser.add_argument("--seconds", type=int, default=60)
+    options = parser.parse_args()
+    folder = ROOT / "var" / "bench" / "telephony"
+    folder.mkdir(parents=True, exist_ok=True)
+    calls = options.rate * options.seconds
+    partner_port, first_port, web_port, sip_port = free_port(), free_port(), free_port(socket.SOCK_STREAM), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'telephony.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    say(f"preparing a database with the routing rules… (machine: {os.cpu_count()} cores)")
+    prepare(env, f"sip:ml@127.0.0.1:{partner_port}", f"sip:premier-niveau@127.0.0.1:{first_port}")
+    access_log = folder / "access.log"
+    access_log.unlink(missing_ok=True)
+    started: list[subprocess.Popen[bytes]] = []
+
+    def spawn(command: list[str], log: Path) -> subprocess.Popen[bytes]:
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        started.append(process)
+        return process
+
+    try:
+        say(
+            f"starting gunicorn (2 workers) on 127.0.0.1:{web_port}, Kamailio on udp 127.0.0.1:{sip_port}, "
+            "two answering lines…"
+        )
+        spawn(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                str(access_log),
+                "--access-logformat",
+                "%(U)s%(q)s %(s)s %(D)s",
+            ],
+            folder / "gunicorn.log",
+        )
+        for port in (partner_port, first_port):
+            spawn(
+                [
+                    "sipp",
+                    "-sf",
+                    str(SCENARIOS / "answerer.xml"),
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-nostdin",
+                    "-timeout",
+                    str(options.seconds + 120),
+                ],
+                folder / f"answerer-{port}.log",
+            )
+        run = folder / "kamailio"
+        run.mkdir(exist_ok=True)
+        spawn(
+            [
+                "kamailio",
+                "-f",
+                str(CFG),
+                "-DD",
+                "-E",
+                "-Y",
+                str(run),
+                "-P",
+                str(run / "kamailio.pid"),
+                "-A",
+                f'ROUTING_URL="http://127.0.0.1:{web_port}/contact/sip/route"',
+                "-A",
+                f'FIRST_LEVEL="sip:premier-niveau@127.0.0.1:{first_port}"',
+                "-A",
+                f"LISTEN=udp:127.0.0.1:{sip_port}",
+                "-A",
+                "CHILDREN=16",
+            ],
+            folder / "kamailio.log",
+        )
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        warm_up(web_port)
+        rows = folder / "calls.csv"
+        rows.write_text(
+            "SEQUENTIAL\n" + "\n".join(f"0254{index:06d};{MIX[index % len(MIX)]}" for index in range(calls)) + "\n"
+        )
+        stats = folder / "sipp-stats.csv"
+        stats.unlink(missing_ok=True)
+        (folder / "sipp-errors.log").unlink(missing_ok=True)
+        say(f"placing {calls} calls at {options.rate} a second ({options.seconds} s)…")
+        begun = time.monotonic()
+        caller = subprocess.run(
+            [
+                "sipp",
+                "-sf",
+                str(SCENARIOS / "caller.xml"),
+                "-inf",
+                str(rows),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(free_port()),
+                "-r",
+                str(options.rate),
+                "-rp",
+                "1000",
+                "-m",
+                str(calls),
+                "-l",
+                "400",
+                "-nostdin",
+                "-timeout",
+                str(options.seconds + 60),
+                "-trace_stat",
+                "-stf",
+                str(stats),
+                "-fd",
+                "1",
+                "-trace_err",
+                "-error_file",
+                str(folder / "sipp-errors.log"),
+                f"127.0.0.1:{sip_port}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.monotonic() - begun
+    finally:
+        for process in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    counts = sipp_counts(stats)
+    latencies = [
+        int(parts[2]) / 1000
+        for parts in (line.split() for line in access_log.read_text().splitlines())
+        if len(parts) == 3 and parts[0] == "/contact/sip/route" and parts[1] == "200"
+    ]
+    p50, p95, p99 = percentiles(latencies)
+    say("")
+    say(
+        f"calls attempted {counts['attempted']}, succeeded {counts['succeeded']}, failed {counts['failed']} "
+        f"in {elapsed:.1f} s (sipp exit code {caller.returncode})"
+    )
+    say(f"routing endpoint: {len(latencies)} requests, p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms")
+    errors = folder / "sipp-errors.log"
+    if counts["failed"] and errors.exists():
+        say("failed calls, as sipp tells (" + str(errors.relative_to(ROOT)) + "):")
+        for line in [line for line in errors.read_text(errors="replace").splitlines() if line.strip()][:6]:
+            say("  " + line[:200])
+    verdict = counts["failed"] == 0 and counts["attempted"] == calls and p99 < TARGET_P99_MS and caller.returncode == 0
+    say(f"targets (no failed call, p99 < {TARGET_P99_MS:.0f} ms): {'OK' if verdict else 'MISSED'}")
+    sys.exit(0 if verdict else 1)
+
+
+if __name__ == "__main__":
+    main()
