@@ -26,7 +26,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.figures import percentiles
 from bench.import_lheo import generated_feed
 from bench.import_reference import ROOT, run
 
@@ -123,14 +123,6 @@ def build_queries(seed: int = 7) -> list[BenchQuery]:
         )
         add("place near", query, {"q": text, "where": name, "sort": "distance"}, "places", "lieux")
     return queries
-
-
-def percentiles(milliseconds: list[float]) -> tuple[float, float, float]:
-    if len(milliseconds) < 2:
-        value = milliseconds[0] if milliseconds else float("nan")
-        return value, value, value
-    cuts = statistics.quantiles(milliseconds, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
 
 
 def _print_table(title: str, latencies: dict[str, list[float]], seconds: float | None = None) -> tuple[float, float]:

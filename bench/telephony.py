@@ -17,11 +17,12 @@ import contextlib
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.figures import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
 CFG = ROOT / "deploy" / "kamailio" / "kamailio.cfg"
@@ -63,14 +64,6 @@ def prepare(env: dict[str, str], partner: str, first_level: str) -> None:
     )
     RoutingRule.objects.create(name="Jeunes", priority=10, profiles=["jeune-16-25"], queue=queue)
     RoutingRule.objects.create(name="Scolarité", priority=20, needs=["scolarite"])
-
-
-def percentiles(values: list[float]) -> tuple[float, float, float]:
-    if len(values) < 2:
-        value = values[0] if values else float("nan")
-        return value, value, value
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
 
 
 def sipp_counts(stats: Path) -> dict[str, int]:

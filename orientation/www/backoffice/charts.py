@@ -51,6 +51,12 @@ class RunChart:
     rows: list[ChartRow]
 
 
+def _bar_height(value: int, maximum: int, height: int) -> float:
+    """A bar scaled to the series' maximum; a value that is not zero stays visible."""
+    scaled = (height - 2) * value / maximum if maximum else 0
+    return 1 if value and scaled < 1 else scaled
+
+
 def run_chart(runs: list[ImportRun]) -> RunChart:
     """One row per count, each scaled to its own maximum (a reject count of 3 stays visible
     beside 200,000 unchanged records), above a row of squares for the runs' outcome."""
@@ -71,9 +77,7 @@ def run_chart(runs: list[ImportRun]) -> RunChart:
         maximum = max(values, default=0)
         bars = []
         for index, (run, value) in enumerate(zip(runs, values, strict=True)):
-            height = (ROW_HEIGHT - 2) * value / maximum if maximum else 0
-            if value and height < 1:
-                height = 1
+            height = _bar_height(value, maximum, ROW_HEIGHT)
             bars.append(
                 Bar(
                     x=index * (BAR_WIDTH + BAR_GAP),
@@ -102,9 +106,7 @@ def series_chart(points: list[tuple[str, int]], *, colour: str = "#000091", heig
     maximum = max((value for _label, value in points), default=0)
     bars = []
     for index, (label, value) in enumerate(points):
-        bar_height = (height - 2) * value / maximum if maximum else 0
-        if value and bar_height < 1:
-            bar_height = 1
+        bar_height = _bar_height(value, maximum, height)
         bars.append(
             Bar(
                 x=index * (BAR_WIDTH + BAR_GAP),
