@@ -202,6 +202,8 @@ IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_E
 
 # The SIP proxies allowed to ask POST /contact/sip/route (their addresses as the web server sees them).
 CONTACT_ROUTING_ALLOWED_IPS = env_list("CONTACT_ROUTING_ALLOWED_IPS", "127.0.0.1,::1")
+# The voice platform's account token (Twilio, Telnyx): its webhooks' signatures are checked.
+VOICE_WEBHOOK_TOKEN = os.environ.get("VOICE_WEBHOOK_TOKEN", "")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

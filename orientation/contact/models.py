@@ -190,6 +190,13 @@ class Interaction(models.Model):
     )
     reason = models.CharField(_("motif de la décision"), max_length=300)
     caller_digest = models.CharField(_("empreinte du numéro"), max_length=64, blank=True, db_index=True)
+    origin_digest = models.CharField(
+        _("empreinte de l’adresse"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("web : pour limiter les demandes"),
+    )
     caller_number = models.CharField(
         _("numéro"), max_length=30, blank=True, help_text=_("seulement si l’appelant l’a accepté")
     )

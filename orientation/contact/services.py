@@ -246,16 +246,17 @@ def callback_request(
     origin = caller_digest("ip:" + address) if address else ""
     if (
         origin
-        and Interaction.objects.filter(channel=Channel.WEB, call_id=origin, at__gte=since).count()
+        and Interaction.objects.filter(channel=Channel.WEB, origin_digest=origin, at__gte=since).count()
         >= CALLBACKS_PER_ADDRESS_PER_DAY
     ):
         raise ValidationError("Trop de demandes de rappel depuis cette connexion aujourd’hui.")
     decision, interaction = call_route(
-        profile=profile, need=need, department=department, channel=Channel.WEB, call_id=origin, caller=e164,
+        profile=profile, need=need, department=department, channel=Channel.WEB, caller=e164,
         wants_callback=True, now=now,
     )  # fmt: skip
     interaction.caller_number = e164  # the caller agreed to give it
-    interaction.save(update_fields=["caller_number"])
+    interaction.origin_digest = origin
+    interaction.save(update_fields=["caller_number", "origin_digest"])
     callback = interaction.callback
     if preferred_slots:
         Callback.objects.filter(pk=callback.pk).update(preferred_slots=preferred_slots[:200])

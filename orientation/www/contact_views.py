@@ -10,8 +10,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import xml.etree.ElementTree as ET
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -95,6 +99,29 @@ def sip_route(request: HttpRequest) -> JsonResponse:
 # Voice webhook (TwiML) -----------------------------------------------------------------
 
 
+def twilio_signature(token: str, url: str, params: dict[str, str]) -> str:
+    """What Twilio (and Telnyx TeXML) sign a webhook with: HMAC-SHA1, keyed by the account's
+    token, of the full URL followed by the POST parameters sorted by name, in base64."""
+    payload = url + "".join(f"{name}{params[name]}" for name in sorted(params))
+    return base64.b64encode(hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+
+
+def voice_webhook(view: Any) -> Any:
+    """Only the voice platform may drive the menu: with VOICE_WEBHOOK_TOKEN set, a request
+    without the right X-Twilio-Signature is refused (403)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = settings.VOICE_WEBHOOK_TOKEN
+        if token:
+            expected = twilio_signature(token, request.build_absolute_uri(), request.POST.dict())
+            if not hmac.compare_digest(expected, request.headers.get("X-Twilio-Signature", "")):
+                return HttpResponse("Signature du webhook invalide.", status=403, content_type="text/plain")
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
 def _twiml(*verbs: ET.Element) -> HttpResponse:
     root = ET.Element("Response")
     root.extend(verbs)
@@ -173,7 +200,7 @@ NEED_PROMPT = (
 )
 
 
-@csrf_exempt
+@voice_webhook
 def voice_start(request: HttpRequest) -> HttpResponse:
     attempt = _attempt(request)
     if attempt > MENU_ATTEMPTS:
@@ -184,7 +211,7 @@ def voice_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt
+@voice_webhook
 def voice_profile(request: HttpRequest) -> HttpResponse:
     attempt = _attempt(request)
     profile = PROFILE_KEYS.get(request.POST.get("Digits", "").strip())
@@ -198,7 +225,7 @@ def voice_profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt
+@voice_webhook
 def voice_need(request: HttpRequest) -> HttpResponse:
     attempt = _attempt(request)
     profile = request.GET.get("profil", "")

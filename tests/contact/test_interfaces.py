@@ -206,3 +206,29 @@ def test_the_callback_form_needs_consent(client, platform):
     response = client.post("/etre-rappele/", {"number": "0254785487", "profile": "parent", "need": "scolarite"})
     assert response.status_code == 200
     assert not Callback.objects.exists()
+
+
+def test_with_a_token_only_signed_webhooks_drive_the_menu(client, platform, settings):
+    from orientation.www.contact_views import twilio_signature
+
+    settings.VOICE_WEBHOOK_TOKEN = "jeton-du-compte"
+    params = {"Digits": "3", "From": "+33600000001", "CallSid": "CA9"}
+    assert client.post("/contact/voix/besoin/?profil=jeune-16-25", params).status_code == 403
+    forged = client.post("/contact/voix/besoin/?profil=jeune-16-25", params, headers={"X-Twilio-Signature": "AAAA"})
+    assert forged.status_code == 403
+    assert not Interaction.objects.exists()
+    signature = twilio_signature("jeton-du-compte", "http://testserver/contact/voix/besoin/?profil=jeune-16-25", params)
+    signed = client.post("/contact/voix/besoin/?profil=jeune-16-25", params, headers={"X-Twilio-Signature": signature})
+    assert twiml(signed).find("Dial/Sip").text == "sip:ml@127.0.0.1:5080"
+
+
+def test_the_signature_is_twilios():
+    """The example of Twilio's documentation on webhook security, signed the same way."""
+    from orientation.www.contact_views import twilio_signature
+
+    params = {"CallSid": "CA1234567890ABCDE", "Caller": "+12349013030", "Digits": "1234", "From": "+12349013030",
+              "To": "+18005551212"}  # fmt: skip
+    assert (
+        twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)
+        == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    )
