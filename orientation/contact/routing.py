@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from orientation.contact.codelists import Action, TransferMode
@@ -90,15 +91,20 @@ class Decision:
         return max(60, int((self.callback_at - now).total_seconds()))
 
 
+@cache
+def _holiday_closures(year: int, department: str) -> tuple[HoursException, ...]:
+    """The public holidays of a year and the next as closed days (built once per process)."""
+    return tuple(
+        HoursException(start=day, end=day, closed=True, label=label)
+        for each in (year, year + 1)
+        for day, label in sorted(public_holidays(each, department).items())
+    )
+
+
 def with_holidays(hours: OpeningHours, around: date, department: str = "") -> OpeningHours:
     """The hours, closed on the public holidays of this year and the next (the hours' own
     exceptions keep precedence: a partner may open on a holiday)."""
-    closed = tuple(
-        HoursException(start=day, end=day, closed=True, label=label)
-        for year in (around.year, around.year + 1)
-        for day, label in sorted(public_holidays(year, department).items())
-    )
-    return replace(hours, exceptions=hours.exceptions + closed)
+    return replace(hours, exceptions=hours.exceptions + _holiday_closures(around.year, department))
 
 
 def is_open(hours: OpeningHours, now: datetime, department: str = "") -> bool:

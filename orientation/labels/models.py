@@ -136,15 +136,6 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
             | Q(grouping__coordinator_contact_id=user.pk if user.is_authenticated else None)
         )
 
-    def instructed_by(self, user: User, role: str) -> ApplicationQuerySet:
-        """Files of the regions where the user holds ``role`` (prefecture or ccrefp)."""
-        from orientation.accounts.models import RegionalRole
-        from orientation.accounts.selectors import region_ids
-
-        return self.exclude(state=Application.State.DRAFT).filter(
-            region_id__in=region_ids(user, RegionalRole.Role(role))
-        )
-
 
 class Application(models.Model):
     """A label application (first or renewal): the file, and where its instruction stands."""
@@ -344,8 +335,10 @@ class LabelQuerySet(models.QuerySet["Label"]):
         """Labels in force on that day: granted, not yet expired nor withdrawn nor replaced."""
         return self.filter(state=Label.State.ACTIVE, granted_on__lte=on, expires_on__gt=on)
 
-    def visible_to(self, user: User) -> LabelQuerySet:
-        return self.filter(application__in=Application.objects.visible_to(user))
+    def with_renewal_state(self) -> LabelQuerySet:
+        """Each label says whether a renewal of it is under way (one query for the lot)."""
+        renewals = Application.objects.filter(renewal_of=models.OuterRef("pk")).exclude(state=Application.State.REFUSED)
+        return self.annotate(renewing=models.Exists(renewals))
 
 
 class Label(models.Model):
@@ -369,7 +362,6 @@ class Label(models.Model):
     granted_on = models.DateField(_("attribué le"))
     expires_on = models.DateField(_("expire le"))
     ended_on = models.DateField(_("fin le"), null=True, blank=True)
-    renewal_reminded_on = models.DateField(_("rappel de renouvellement envoyé le"), null=True, blank=True)
 
     objects = LabelQuerySet.as_manager()
 
@@ -383,6 +375,17 @@ class Label(models.Model):
     @property
     def renewal_opens_on(self) -> date:
         return timeline.renewal_opens_on(self.granted_on)
+
+    def open_withdrawal(self) -> Withdrawal | None:
+        """The withdrawal procedure under way, if any (at most one at a time)."""
+        return self.withdrawals.exclude(state__in=Withdrawal.CLOSED).first()
+
+    def renewal_in_progress(self) -> bool:
+        """A renewal application exists that was not refused (read from ``with_renewal_state``
+        when the label came from it)."""
+        if hasattr(self, "renewing"):
+            return bool(self.renewing)
+        return self.renewals.exclude(state=Application.State.REFUSED).exists()
 
 
 class Withdrawal(models.Model):
@@ -402,6 +405,7 @@ class Withdrawal(models.Model):
         (State.AWAITING_DECISION, State.WITHDRAWN): "prefecture",
         (State.AWAITING_DECISION, State.MAINTAINED): "prefecture",
     }
+    CLOSED = (State.WITHDRAWN, State.MAINTAINED)
 
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("label"))
     state = models.CharField(

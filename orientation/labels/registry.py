@@ -33,7 +33,7 @@ def registry_payload(today: date, region: Region | None = None) -> list[dict[str
                 "id": entry.label.pk,
                 "applicant": application.applicant_name,
                 "applicant_kind": "grouping" if grouping else "organisation",
-                "organisations": sorted(grouping.organisations.values_list("name", flat=True))
+                "organisations": sorted(organisation.name for organisation in grouping.organisations.all())
                 if grouping
                 else [str(application.organisation)],
                 "region": {"code": entry.label.region.code, "name": entry.label.region.name},

@@ -81,6 +81,7 @@ def active_labels(today: date) -> QuerySet[Label]:
     return (
         Label.objects.active(today)
         .select_related("region", "application__organisation", "application__grouping__coordinator")
+        .prefetch_related("application__grouping__organisations")
         .order_by("region__code", "pk")
     )
 
@@ -104,9 +105,15 @@ class RegistryEntry:
         return self.label.application
 
 
-def registry(today: date, *, region: Region | None = None) -> list[RegistryEntry]:
-    """The public list of labels in force, each with its sites (two queries)."""
-    labels = list(active_labels(today).filter(region=region) if region else active_labels(today))
+def registry(today: date, *, region: Region | None = None, label_id: int | None = None) -> list[RegistryEntry]:
+    """The public list of labels in force (of a region, or one label), each with its sites and
+    organisations (three queries)."""
+    labels_in_force = active_labels(today)
+    if region is not None:
+        labels_in_force = labels_in_force.filter(region=region)
+    if label_id is not None:
+        labels_in_force = labels_in_force.filter(pk=label_id)
+    labels = list(labels_in_force)
     sites: dict[int, list[Place]] = defaultdict(list)
     through = Application.sites.through.objects.filter(
         application_id__in=[label.application_id for label in labels]
@@ -168,10 +175,10 @@ class LivingAreaCoverage(Coverage):
     points: list[tuple[float, float, bool]] = field(default_factory=list)
 
 
-def coverage_by_region(today: date) -> list[RegionCoverage]:
+def coverage_by_region(today: date, *, covered: set[int] | None = None) -> list[RegionCoverage]:
     """Share of each region's communes and population that lies in a territory served by a
     label in force (a territory may cross a region's border: it counts where it lies)."""
-    covered = covered_commune_ids(today)
+    covered = covered_commune_ids(today) if covered is None else covered
     regions = {region.pk: RegionCoverage(region=region) for region in Region.objects.order_by("code")}
     rows = Commune.objects.filter(kind=Commune.Kind.COMMUNE).values_list("pk", "region_id", "population")
     for pk, region_id, population in rows.iterator(chunk_size=5000):
@@ -184,9 +191,11 @@ def coverage_by_region(today: date) -> list[RegionCoverage]:
     return list(regions.values())
 
 
-def coverage_of_region(region: Region, today: date) -> tuple[RegionCoverage, list[LivingAreaCoverage]]:
+def coverage_of_region(
+    region: Region, today: date, *, covered: set[int] | None = None
+) -> tuple[RegionCoverage, list[LivingAreaCoverage]]:
     """A region's coverage, and that of each bassin de vie with communes in it (the map)."""
-    covered = covered_commune_ids(today)
+    covered = covered_commune_ids(today) if covered is None else covered
     total = RegionCoverage(region=region)
     areas: dict[int | None, LivingAreaCoverage] = {}
     rows = (
@@ -263,7 +272,7 @@ def _step_delays(applications: QuerySet[Application]) -> list[StepDelay]:
     return delays
 
 
-def dashboard(today: date, *, regions: QuerySet[Region] | None = None) -> Dashboard:
+def dashboard(today: date, *, regions: QuerySet[Region] | None = None, covered: set[int] | None = None) -> Dashboard:
     """Applications by state and region, instruction delays against the statutory ones,
     labels expiring in the next 6 months, and coverage. Drafts are counted nowhere: they
     belong to their applicants until submitted."""
@@ -277,7 +286,7 @@ def dashboard(today: date, *, regions: QuerySet[Region] | None = None) -> Dashbo
     for region_id, state in applications.values_list("region_id", "state"):
         per_region[region_id][state] += 1
     region_rows = Region.objects.filter(pk__in=per_region).order_by("code")
-    coverage = coverage_by_region(today)
+    coverage = coverage_by_region(today, covered=covered)
     if regions is not None:
         wanted = set(regions.values_list("pk", flat=True))
         coverage = [item for item in coverage if item.region and item.region.pk in wanted]

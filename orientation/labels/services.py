@@ -610,7 +610,7 @@ def withdrawal_open(*, label: Label, by_user: User, grounds: str) -> Withdrawal:
     _require(by_user, RegionalRole.Role.PREFECTURE, application)
     if label.state != Label.State.ACTIVE:
         raise TransitionError(f"Le label n° {label.pk} n’est pas en vigueur.")
-    if label.withdrawals.exclude(state__in=[Withdrawal.State.WITHDRAWN, Withdrawal.State.MAINTAINED]).exists():
+    if label.open_withdrawal() is not None:
         raise TransitionError(f"Une procédure de retrait du label n° {label.pk} est déjà en cours.")
     if not grounds.strip():
         raise ValidationError({"grounds": "Indiquez la condition ou la clause qui n’est plus remplie."})
@@ -819,7 +819,7 @@ def labels_run_daily(*, today: date | None = None) -> dict[str, int]:
             counts["reminders"] += _remind_deadline(
                 f"withdrawal:{withdrawal.pk}", deadline, withdrawal.label.application, today
             )
-    for label in Label.objects.filter(state=Label.State.ACTIVE).select_related("application"):
+    for label in Label.objects.filter(state=Label.State.ACTIVE).with_renewal_state().select_related("application"):
         application = label.application
         if today >= label.expires_on:
             label.ended_on = label.expires_on
@@ -833,8 +833,7 @@ def labels_run_daily(*, today: date | None = None) -> dict[str, int]:
             )
             counts["expired"] += 1
             continue
-        renewing = label.renewals.exclude(state=Application.State.REFUSED).exists()
-        if today >= label.renewal_opens_on and not renewing:
+        if today >= label.renewal_opens_on and not label.renewal_in_progress():
             reminded = _remind_once(
                 f"label:{label.pk}:renewal:{(label.expires_on - today).days // 30}",
                 [
@@ -848,7 +847,5 @@ def labels_run_daily(*, today: date | None = None) -> dict[str, int]:
                     )
                 ],
             )
-            if reminded:
-                counts["renewal_reminders"] += 1
-                Label.objects.filter(pk=label.pk).update(renewal_reminded_on=today)
+            counts["renewal_reminders"] += int(reminded)
     return counts

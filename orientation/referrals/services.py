@@ -487,8 +487,6 @@ def referral_mark_seen(*, referral: Referral, actor: Actor) -> None:
         return
     referral.seen_at = timezone.now()
     _move(referral, Referral.State.SEEN, actor=actor, action="seen", role="receiver")
-    if referral.shared_fields:
-        _log_access(actor, "read", referral=referral)
 
 
 def _answer_mails(referral: Referral, accepted: bool) -> list[Mail]:
@@ -664,10 +662,11 @@ def person_data_export(referral: Referral) -> dict[str, Any]:
 # The staff reading a referral -----------------------------------------------------------
 
 
-def referral_read_by_staff(*, referral: Referral, user: User) -> None:
-    """A staff member opened a referral that carries personal data: logged."""
+def referral_read(*, referral: Referral, actor: Actor) -> None:
+    """Someone (a staff member, the service through its link) read a referral that carries
+    personal data: logged, each time."""
     if referral.shared_fields:
-        _log_access(Actor.of(user), "read", referral=referral)
+        _log_access(actor, "read", referral=referral)
 
 
 # The daily task --------------------------------------------------------------------------

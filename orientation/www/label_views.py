@@ -91,7 +91,7 @@ def registry_view(request: HttpRequest) -> HttpResponse:
 
 def label_view(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    entry = next((item for item in selectors.registry(today) if item.label.pk == pk), None)
+    entry = next(iter(selectors.registry(today, label_id=pk)), None)
     if entry is None:
         raise Http404("Aucun label en vigueur sous ce numéro")
     application = entry.application
@@ -120,9 +120,11 @@ def label_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def dashboard_context(today: date, regions: QuerySet[Region] | None = None) -> dict[str, Any]:
+def dashboard_context(
+    today: date, regions: QuerySet[Region] | None = None, *, covered: set[int] | None = None
+) -> dict[str, Any]:
     """What the national, regional and public dashboards show."""
-    figures = selectors.dashboard(today, regions=regions)
+    figures = selectors.dashboard(today, regions=regions, covered=covered)
     return {
         "dashboard": figures,
         "state_labels": dict(Application.State.choices),
@@ -130,11 +132,11 @@ def dashboard_context(today: date, regions: QuerySet[Region] | None = None) -> d
     }
 
 
-def coverage_section(region: Region | None, today: date) -> dict[str, object]:
+def coverage_section(region: Region | None, today: date, *, covered: set[int] | None = None) -> dict[str, object]:
     """A region's coverage, its map of bassins de vie and their table."""
     if region is None:
         return {}
-    total, areas = selectors.coverage_of_region(region, today)
+    total, areas = selectors.coverage_of_region(region, today, covered=covered)
     svg = maps.coverage_map(
         [
             maps.Area(
@@ -155,8 +157,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     """The anonymised public dashboard: figures of the instruction, coverage by region."""
     today = timezone.localdate()
     region = region_param(request)
-    context = dashboard_context(today)
-    context.update(coverage_section(region, today))
+    covered = selectors.covered_commune_ids(today)  # read once for the table and the map
+    context = dashboard_context(today, covered=covered)
+    context.update(coverage_section(region, today, covered=covered))
     context.update(
         title=gettext("Le label en chiffres"),
         public=True,

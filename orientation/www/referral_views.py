@@ -57,6 +57,7 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
     if referral.state == Referral.State.SENT:
         services.referral_mark_seen(referral=referral, actor=services.SECURE_LINK)
         referral.refresh_from_db()
+    services.referral_read(referral=referral, actor=services.SECURE_LINK)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

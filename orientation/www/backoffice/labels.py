@@ -175,9 +175,7 @@ def _available_actions(application: Application, user: User, today: date) -> lis
         found.append("decide")
     label = getattr(application, "label", None)
     if label is not None and label.state == Label.State.ACTIVE:
-        withdrawal = label.withdrawals.exclude(
-            state__in=[Withdrawal.State.WITHDRAWN, Withdrawal.State.MAINTAINED]
-        ).first()
+        withdrawal = label.open_withdrawal()
         if withdrawal is None and as_prefecture:
             found.append("withdrawal_open")
         if withdrawal is not None:
@@ -187,8 +185,11 @@ def _available_actions(application: Application, user: User, today: date) -> lis
                 found.append("withdrawal_opinion")
             if withdrawal.state == Withdrawal.State.AWAITING_DECISION and as_prefecture:
                 found.append("withdrawal_decide")
-        renewing = label.renewals.exclude(state=Application.State.REFUSED).exists()
-        if not renewing and today >= label.renewal_opens_on and user_acts_as(user, "applicant", application):
+        if (
+            not label.renewal_in_progress()
+            and today >= label.renewal_opens_on
+            and user_acts_as(user, "applicant", application)
+        ):
             found.append("renew")
     return found
 
@@ -207,7 +208,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     label = getattr(application, "label", None)
-    withdrawals = list(label.withdrawals.all()) if label else []
+    withdrawals = [(w, w.current_deadline()) for w in label.withdrawals.all()] if label else []
     return render(
         request,
         "www/backoffice/label_detail.html",
@@ -215,10 +216,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Demande de label : {application.applicant_name}",
             "application": application,
             "label": label,
-            "withdrawals": [
-                (w, w.current_deadline(), w.current_deadline().urgency(today) if w.current_deadline() else "")
-                for w in withdrawals
-            ],
+            "withdrawals": [(w, deadline, deadline.urgency(today) if deadline else "") for w, deadline in withdrawals],
             "deadlines": _deadlines(application, today),
             "events": selectors.application_events(application),
             "versions": application.versions.all(),
@@ -369,11 +367,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def _withdrawal(application: Application) -> Withdrawal:
     label = getattr(application, "label", None)
-    withdrawal = (
-        label.withdrawals.exclude(state__in=[Withdrawal.State.WITHDRAWN, Withdrawal.State.MAINTAINED]).first()
-        if label
-        else None
-    )
+    withdrawal = label.open_withdrawal() if label else None
     if withdrawal is None:
         raise Http404("Aucune procédure de retrait en cours")
     return withdrawal
@@ -593,8 +587,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "Le tableau de bord est celui des préfectures, des CCREFP et de l’administration nationale."
             )
         regions = Region.objects.filter(pk__in=ids)
-    context = dashboard_context(today, regions)
-    context.update(coverage_section(region_param(request, regions), today))
+    covered = selectors.covered_commune_ids(today)  # read once for the table and the map
+    context = dashboard_context(today, regions, covered=covered)
+    context.update(coverage_section(region_param(request, regions), today, covered=covered))
     context.update(regions=regions if regions is not None else Region.objects.order_by("name"))
     context.update(title="Tableau de bord du label", public=False, breadcrumb=_crumbs(("Tableau de bord", None)))
     return render(request, "www/labels/dashboard.html", context)

@@ -218,7 +218,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     receives = referral.receiver_organisation_id in organisation_ids(user)
-    services.referral_read_by_staff(referral=referral, user=user)
+    services.referral_read(referral=referral, actor=services.Actor.of(user))
     if receives and referral.state == Referral.State.SENT:
         services.referral_mark_seen(referral=referral, actor=services.Actor.of(user))
         referral.refresh_from_db()
@@ -279,7 +279,7 @@ def referral_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     user = _user(request)
     referral = get_object_or_404(Referral.objects.visible_to(user), pk=pk)
     attachment = get_object_or_404(referral.attachments, pk=attachment_pk)
-    services.referral_read_by_staff(referral=referral, user=user)
+    services.referral_read(referral=referral, actor=services.Actor.of(user))
     return FileResponse(attachment.document.open("rb"), as_attachment=True, filename=attachment.name)
 
 
