@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from orientation.api.errors import ApiError
 from orientation.api.schemas import ErrorOut
+from orientation.api.security import staff_session
 from orientation.contact.selectors import interaction_statistics
 
 contact = Router(tags=["Plateforme téléphonique"])
@@ -54,7 +54,7 @@ class StatisticsOut(Schema):
 @contact.get(
     "/statistics",
     response={200: StatisticsOut, 401: ErrorOut, 403: ErrorOut},
-    auth=django_auth,
+    auth=staff_session,
     summary="Appels et rappels par jour, profil, besoin, décision et partenaire",
     description="`days` : les N derniers jours (30 par défaut, 366 au plus). Parts répondues au premier niveau, "
     "transférées et en rappel ; délai médian d’un rappel. Pour les conseillers de la plateforme.",

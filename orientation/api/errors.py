@@ -35,7 +35,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-        return answer(request, 401, "unauthenticated", "Authentification requise.")
+        return answer(
+            request,
+            401,
+            "unauthenticated",
+            "Authentification requise : une session de l’espace de gestion ouverte avec le mot de passe et le "
+            "code de double authentification, ou le jeton de votre plateforme.",
+        )
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:

@@ -9,10 +9,10 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.security import django_auth
 
 from orientation.api.errors import NotFound
 from orientation.api.schemas import ErrorOut
+from orientation.api.security import staff_session
 from orientation.labels import selectors
 from orientation.labels.models import Application
 from orientation.labels.registry import registry_csv, registry_payload
@@ -218,7 +218,7 @@ def application_payload(application: Application, today: date) -> dict[str, Any]
 @labels.get(
     "/applications",
     response={200: list[ApplicationOut], 401: ErrorOut},
-    auth=django_auth,
+    auth=staff_session,
     summary="Les demandes de label que vous pouvez lire",
     description="Celles de vos organisations et, pour une préfecture ou un CCREFP, celles de sa région une fois "
     "déposées. Session du back-office.",
@@ -234,7 +234,7 @@ def list_applications(request: HttpRequest) -> list[dict[str, Any]]:
 @labels.get(
     "/applications/{application_id}",
     response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut},
-    auth=django_auth,
+    auth=staff_session,
     summary="Une demande de label, son échéance et son historique",
 )
 def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:

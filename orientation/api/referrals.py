@@ -16,27 +16,17 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
-from ninja.security import HttpBearer, django_auth
 
 from orientation.api.errors import ApiError, NotFound
 from orientation.api.schemas import ErrorOut
+from orientation.api.security import partner_token, staff_session
 from orientation.directory.codelists import THEMES, Public
 from orientation.directory.models import ServiceOffer
 from orientation.referrals import exchange, selectors
-from orientation.referrals.models import PartnerPlatform, Referral, token_digest
+from orientation.referrals.models import Referral
 
 referrals = Router(tags=["Orientations entre plateformes"])
 offers = Router(tags=["Services qui reçoivent des orientations"])
-
-
-class PartnerToken(HttpBearer):
-    """A partner platform's token; only its SHA-256 is stored."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> PartnerPlatform | None:
-        partner = PartnerPlatform.objects.filter(token_digest=token_digest(token), active=True).first()
-        if partner is not None:
-            request.partner = partner  # type: ignore[attr-defined]
-        return partner
 
 
 class InvalidDocument(ApiError):
@@ -114,7 +104,7 @@ def _document_response(referral: Referral) -> JsonResponse:
 @referrals.post(
     "",
     response={200: ReferralCreatedOut, 201: ReferralCreatedOut, 401: ErrorOut, 422: ErrorOut},
-    auth=PartnerToken(),
+    auth=partner_token,
     summary="Recevoir une orientation d’une autre plateforme",
     description="Le document suit le schéma JSON `referral-v1` (`GET /api/v1/referrals/schema`). Le service est "
     "désigné par son identifiant data·inclusion, tel que notre export le publie. Un document invalide est refusé "
@@ -158,7 +148,7 @@ def referral_schema(request: HttpRequest) -> HttpResponse:
 @referrals.get(
     "",
     response={200: list[ReferralSummaryOut], 401: ErrorOut},
-    auth=django_auth,
+    auth=staff_session,
     summary="Les orientations envoyées ou reçues par vos organisations",
 )
 def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
@@ -180,7 +170,7 @@ def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
 @referrals.get(
     "/{referral_id}",
     response={200: dict, 401: ErrorOut, 404: ErrorOut},
-    auth=[PartnerToken(), django_auth],
+    auth=[partner_token, staff_session],
     summary="Une orientation et son état",
     description="Le document referral-v1 avec son état et la réponse du service. Pour la plateforme qui l’a "
     "envoyée (son jeton) ou pour les organisations qui l’ont envoyée ou reçue (session du back-office).",

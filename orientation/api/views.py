@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
-from ninja.security import django_auth
 
 from orientation.api.errors import ApiError, NotFound
 from orientation.api.schemas import (
@@ -22,6 +21,7 @@ from orientation.api.schemas import (
     TrainingSearchOut,
     TrainingSearchParams,
 )
+from orientation.api.security import staff_session
 from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.ingestion.selectors import feeds_health
 from orientation.occupations.models import RomeFiche
@@ -198,7 +198,7 @@ def get_place(request: HttpRequest, place_id: int) -> dict[str, object]:
 @feeds.get(
     "",
     response={200: list[FeedOut], 401: ErrorOut, 403: ErrorOut},
-    auth=django_auth,
+    auth=staff_session,
     summary="État des flux de données",
     description="Pour chaque source : état (`failed`, `warning`, `never`, `ok`), alertes, dernier import réussi, "
     "âge des données et les 30 derniers imports. Réservé à l’équipe d’exploitation (session du back-office).",

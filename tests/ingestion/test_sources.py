@@ -320,9 +320,9 @@ def test_admin_refuses_a_location_that_cannot_be_read(client, data_officer):
 def test_feeds_api_is_for_the_data_team(client, daily_source):
     add_runs(daily_source, [0, 40])
     assert client.get("/api/v1/feeds").status_code == 401
-    client.force_login(get_user_model().objects.create_user(username="conseiller", email="c@example.org"))
+    login_verified(client, get_user_model().objects.create_user(username="conseiller", email="c@example.org"))
     assert client.get("/api/v1/feeds").json()["code"] == "forbidden"
-    client.force_login(get_user_model().objects.create_superuser(username="dio", email="dio@example.org"))
+    login_verified(client, get_user_model().objects.create_superuser(username="dio", email="dio@example.org"))
     [feed] = client.get("/api/v1/feeds").json()
     assert feed["name"] == "carif-test"
     assert feed["state"] == "warning"

@@ -188,3 +188,21 @@ def test_offers_are_kept_up_to_date_by_their_organisation(town):
     items = public.get(f"/api/v1/offers?theme={TRAINING}&commune=41018").json()
     assert {item["name"] for item in items} == {"Accompagnement formation", town.pij_offer.name}
     assert public.get("/api/v1/offers?theme=cuisine").status_code == 400
+
+
+def test_the_right_password_without_the_code_reads_no_referral(town):
+    """The receiver's admin typed the password but not the code: the back-office sends them to
+    the code page and the API answers 401, with nothing of the person."""
+    referral, _links = services.referral_send(
+        interview=young_person(town), offer=town.offer, by_user=town.adviser, share=["name", "email", "phone"]
+    )
+    town.mission_locale_admin.set_password("mot-de-passe-1")
+    town.mission_locale_admin.save()
+    client = Client()
+    client.post("/gestion/connexion/", {"username": "admin-ml", "password": "mot-de-passe-1"})
+    assert "/gestion/double-authentification/" in client.get(f"/gestion/orientations/{referral.pk}/")["Location"]
+    for url in ("/api/v1/referrals", f"/api/v1/referrals/{referral.pk}"):
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert "Inès" not in response.content.decode()
+    assert not PersonalDataAccess.objects.filter(user=town.mission_locale_admin).exists()
