@@ -25,7 +25,9 @@ def code_of(device: TOTPDevice) -> str:
     return str(totp(device.bin_key, device.step, device.t0, device.digits, device.drift)).zfill(device.digits)
 
 
-def test_staff_sign_in_with_a_password_then_enrol_and_use_a_second_factor(client, world):
+def test_staff_sign_in_with_a_password_then_enrol_and_use_a_second_factor(
+    client, world, django_capture_on_commit_callbacks
+):
     admin = world.centre.admins[0]
     admin.set_password("un mot de passe solide")
     admin.save()
@@ -38,6 +40,12 @@ def test_staff_sign_in_with_a_password_then_enrol_and_use_a_second_factor(client
     assert response["Location"].startswith("/gestion/double-authentification/")
     # Signed in with the password only: the back-office still asks for the second factor.
     assert client.get("/gestion/labels/")["Location"].startswith("/gestion/double-authentification/")
+    # Enrolment opens with the link sent to the account's address, not with the password alone.
+    assert "Clé à saisir" not in client.get("/gestion/double-authentification/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/gestion/double-authentification/", {"next": "/gestion/labels/"})
+    [link] = re.findall(r"/gestion/double-authentification/activer/\S+/", mail.outbox[-1].body)
+    client.get(link)
     page = client.get("/gestion/double-authentification/?next=/gestion/labels/")
     assert "Clé à saisir" in page.content.decode()
     assert "<svg" in page.content.decode()

@@ -1,7 +1,8 @@
 """Signing in to the back-office: a password, then a second factor (TOTP, django-otp).
 
-A user without an authenticator yet enrols it after the password (the secret shown once, as
-a QR code and as text), and is verified by its first code. Failed passwords are throttled by
+A user without an authenticator yet asks, after the password, for a link sent to the account's
+address; that link, opened in the same session, shows the secret once (as a QR code and as text),
+and the first right code enrols it (``orientation.accounts.services``). Failed passwords are throttled by
 django-axes (per user name and address). Every back-office view is wrapped in
 ``staff_required``: signed in *and* verified, else sent here.
 """
@@ -18,6 +19,7 @@ from urllib.parse import quote
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -33,6 +35,7 @@ from django_otp.forms import OTPTokenForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.forms import DsfrBaseForm
 
+from orientation.accounts import services as account_services
 from orientation.accounts.models import User
 
 ViewFunction = Callable[..., HttpResponseBase]
@@ -58,6 +61,8 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         target = self.get_redirect_url() or reverse("backoffice:home")
+        if target.startswith(reverse("backoffice:second_factor")):  # the e-mailed enrolment link, opened first
+            return target
         return f"{reverse('backoffice:second_factor')}?next={quote(target)}"
 
 
@@ -84,25 +89,35 @@ def _qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
+_ENROLMENT_SESSION_KEY = "second_factor_enrolment_device"
+
+
+def _enrolment_device(request: HttpRequest, user: User) -> TOTPDevice | None:
+    """The authenticator this session may enrol: one opened by the e-mailed link, in this session."""
+    device_id = request.session.get(_ENROLMENT_SESSION_KEY)
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
 @login_required(login_url=reverse_lazy("backoffice:login"))
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Verify a code of the user's authenticator; enrol one first if it has none."""
+    """Verify a code of the user's authenticator. Without one, enrolment is opened by a link sent
+    to the account's address (the password alone does not let anyone bind their phone to it)."""
     user: User = request.user  # type: ignore[assignment]
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(_next(request))
     enrolling = not user_has_device(user, confirmed=True)
-    device = None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Application d’authentification", confirmed=False
-        )
+    device = _enrolment_device(request, user) if enrolling else None
+    context: dict[str, Any] = {"title": "Double authentification", "enrolling": enrolling, "next": _next(request)}
+    if enrolling and device is None:
+        return _enrolment_link_page(request, user, context)
     if request.method == "POST":
-        if enrolling:
-            assert device is not None
+        if device is not None:
             form: forms.Form = TokenForm(request.POST)
             if form.is_valid() and device.verify_token(form.cleaned_data["otp_token"]):
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                account_services.enrolment_confirm(device=device)
+                request.session.pop(_ENROLMENT_SESSION_KEY, None)
                 otp_login(request, device)
                 messages.success(request, "Double authentification activée.")
                 return redirect(_next(request))
@@ -114,17 +129,44 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 otp_login(request, form.get_user().otp_device)
                 return redirect(_next(request))
     else:
-        form = TokenForm() if enrolling else OTPTokenForm(user, request)
-    context: dict[str, Any] = {
-        "title": "Double authentification",
-        "form": form,
-        "enrolling": enrolling,
-        "next": _next(request),
-    }
+        form = TokenForm() if device is not None else OTPTokenForm(user, request)
+    context["form"] = form
     if device is not None:
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr_code"] = mark_safe(_qr_svg(device.config_url))  # our own SVG, from qrcode
     return render(request, "www/backoffice/second_factor.html", context)
+
+
+def _masked(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+
+
+def _enrolment_link_page(request: HttpRequest, user: User, context: dict[str, Any]) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            account_services.enrolment_link_send(user=user)
+        except account_services.EnrolmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Lien envoyé à {_masked(user.email or '')}. Ouvrez-le dans ce navigateur.")
+        return redirect(f"{reverse('backoffice:second_factor')}?next={quote(context['next'])}")
+    context["masked_email"] = _masked(user.email) if user.email else None
+    context["minutes"] = settings.SECOND_FACTOR_LINK_MINUTES
+    return render(request, "www/backoffice/second_factor_link.html", context)
+
+
+@login_required(login_url=reverse_lazy("backoffice:login"))
+def second_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: in the session signed in with the owner's password, opens enrolment."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        device = account_services.enrolment_open(user=user, token=token)
+    except account_services.EnrolmentError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:second_factor")
+    request.session[_ENROLMENT_SESSION_KEY] = device.pk
+    return redirect("backoffice:second_factor")
 
 
 def logout(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", labels.home, name="home"),
     path("connexion/", auth.LoginView.as_view(), name="login"),
     path("double-authentification/", auth.second_factor, name="second_factor"),
+    path("double-authentification/activer/<str:token>/", auth.second_factor_enrol, name="second_factor_enrol"),
     path("deconnexion/", auth.logout, name="logout"),
     path("flux/", feeds.health, name="feed_health"),
     path("flux/<slug:name>/", feeds.source_health, name="feed_health_source"),
