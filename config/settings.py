@@ -206,6 +206,8 @@ IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_E
 CONTACT_ROUTING_ALLOWED_IPS = env_list("CONTACT_ROUTING_ALLOWED_IPS", "127.0.0.1,::1")
 # The voice platform's account token (Twilio, Telnyx): its webhooks' signatures are checked.
 VOICE_WEBHOOK_TOKEN = os.environ.get("VOICE_WEBHOOK_TOKEN", "")
+# Without a token, the voice webhooks answer only these addresses (a voice gateway beside the platform).
+VOICE_WEBHOOK_ALLOWED_IPS = env_list("VOICE_WEBHOOK_ALLOWED_IPS", "127.0.0.1,::1")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

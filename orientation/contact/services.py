@@ -4,6 +4,7 @@ assigned and followed, first-level answers recorded."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time as monotonic_time
 from dataclasses import dataclass
@@ -161,6 +162,45 @@ def _schedule_callback(
     return callback
 
 
+#: what a caller id may be made of (a number, a SIP user part, « anonymous »), and its length
+_CALLER_ID = re.compile(
+    r"(?:(?:sips?|tel):)?"  # scheme
+    r"([+0-9A-Za-z().\- ]{1,40})"  # the user part: a number, or « anonymous »
+    r"(?:@[A-Za-z0-9.:\[\]_-]{1,255})?"  # host
+    r"(?:;[^<>\"\\\s]*)?"  # parameters
+)
+
+
+class AbsurdCallerId(ValueError):
+    """A caller id no telephone network sends (markup, control characters, pages of text)."""
+
+
+def caller_number(caller_id: str) -> str:
+    """The caller's number in E.164 from what a network sends (``+33254…``, ``0254…``,
+    ``sip:0254…@host``, ``tel:+33…``), or "" when it is withheld or not a phone number
+    (« anonymous »); ``AbsurdCallerId`` when it could not come from a network at all."""
+    text = caller_id.strip()
+    if not text:
+        return ""
+    match = _CALLER_ID.fullmatch(text)
+    if match is None:
+        raise AbsurdCallerId(f"identifiant d’appelant illisible ({len(text)} caractères)")
+    try:
+        parsed = phonenumbers.parse(match.group(1), "FR")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(parsed):
+        return ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def callbacks_today(number: str, now: datetime) -> int:
+    """Callbacks asked for this number in the last 24 hours, whatever the channel."""
+    return Callback.objects.filter(
+        interaction__caller_digest=caller_digest(number), interaction__at__gte=now - timedelta(days=1)
+    ).count()
+
+
 @transaction.atomic
 def call_route(
     *,
@@ -173,9 +213,18 @@ def call_route(
     wants_callback: bool = False,
     now: datetime | None = None,
 ) -> tuple[routing.Decision, Interaction]:
-    """Decide where a call goes, log it, and schedule the callback if that is the decision."""
+    """Decide where a call goes, log it, and schedule the callback if that is the decision.
+
+    ``caller`` is read as a phone number (``caller_number``); a withheld or unreadable one is
+    logged as no number, and no callback is scheduled without a number. A number that already
+    asked for ``CALLBACKS_PER_NUMBER_PER_DAY`` callbacks today gets no further one, on any
+    channel: the one scheduled stands."""
     now = now or timezone.now()
     profile, need, department = clean_request(profile, need, department)
+    try:
+        caller = caller_number(caller)
+    except AbsurdCallerId:
+        caller = ""
     state = routing_state()
     decision = routing.decide(
         routing.CallRequest(profile=profile, need=need, department=department, wants_callback=wants_callback),
@@ -191,8 +240,12 @@ def call_route(
         outcome=Interaction.Outcome.FORWARDED if decision.action == Action.FORWARD else
         Interaction.Outcome.CALLBACK if decision.action == Action.CALLBACK else Interaction.Outcome.PENDING,
     )  # fmt: skip
-    if decision.action == Action.CALLBACK and caller:
-        _schedule_callback(interaction, number=caller[:30], when=decision.callback_at, queue_id=decision.queue_id)
+    if (
+        decision.action == Action.CALLBACK
+        and caller
+        and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY
+    ):
+        _schedule_callback(interaction, number=caller, when=decision.callback_at, queue_id=decision.queue_id)
     return decision, interaction
 
 
@@ -232,11 +285,7 @@ def callback_request(
     e164 = normalise_number(number)
     now = now or timezone.now()
     since = now - timedelta(days=1)
-    digest = caller_digest(e164)
-    if (
-        Interaction.objects.filter(channel=Channel.WEB, caller_digest=digest, at__gte=since).count()
-        >= CALLBACKS_PER_NUMBER_PER_DAY
-    ):
+    if callbacks_today(e164, now) >= CALLBACKS_PER_NUMBER_PER_DAY:
         raise ValidationError(
             {
                 "number": f"Ce numéro a déjà demandé {CALLBACKS_PER_NUMBER_PER_DAY} rappels aujourd’hui : "

@@ -85,6 +85,10 @@ def sip_route(request: HttpRequest) -> JsonResponse:
             raise ValueError("an object is expected")
     except ValueError as error:
         return JsonResponse({"code": "invalid_input", "detail": f"JSON illisible : {error}."}, status=400)
+    try:
+        services.caller_number(str(data.get("caller") or ""))
+    except services.AbsurdCallerId as error:
+        return JsonResponse({"code": "invalid_input", "detail": f"Champ caller : {error}."}, status=400)
     decision, interaction = services.call_route(
         profile=str(data.get("profile") or ""),
         need=str(data.get("need") or ""),
@@ -108,7 +112,8 @@ def twilio_signature(token: str, url: str, params: dict[str, str]) -> str:
 
 def voice_webhook(view: Any) -> Any:
     """Only the voice platform may drive the menu: with VOICE_WEBHOOK_TOKEN set, a request
-    without the right X-Twilio-Signature is refused (403)."""
+    without the right X-Twilio-Signature is refused (403); without a token, only the addresses
+    of VOICE_WEBHOOK_ALLOWED_IPS are answered (a gateway on loopback), as the SIP route does."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -117,6 +122,12 @@ def voice_webhook(view: Any) -> Any:
             expected = twilio_signature(token, request.build_absolute_uri(), request.POST.dict())
             if not hmac.compare_digest(expected, request.headers.get("X-Twilio-Signature", "")):
                 return HttpResponse("Signature du webhook invalide.", status=403, content_type="text/plain")
+        elif _client_address(request) not in settings.VOICE_WEBHOOK_ALLOWED_IPS:
+            return HttpResponse(
+                "Webhook réservé à la plateforme vocale : réglez VOICE_WEBHOOK_TOKEN, ou VOICE_WEBHOOK_ALLOWED_IPS.",
+                status=403,
+                content_type="text/plain",
+            )
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)
@@ -172,10 +183,17 @@ def _first_level(reason: str) -> HttpResponse:
     decision, _interaction = services.call_route(profile="", need="", channel=Channel.VOICE)
     if decision.action == Action.ANSWER:
         return _twiml(_say(reason + " Nous vous mettons en relation avec un conseiller."), _dial(decision.target))
-    return _callback_answer(decision)
+    return _callback_answer(decision, scheduled=False)
 
 
-def _callback_answer(decision: Decision) -> HttpResponse:
+def _callback_answer(decision: Decision, *, scheduled: bool) -> HttpResponse:
+    if not scheduled:
+        # No number to call back (withheld), or this number already has its callbacks for today.
+        text = (
+            "Nos conseillers ne peuvent pas vous répondre maintenant. Rappelez-nous pendant nos heures d’ouverture, "
+            "ou demandez à être rappelé sur notre site internet. Au revoir."
+        )
+        return _twiml(_say(text), ET.Element("Hangup"))
     if decision.callback_at:
         when = timezone.localtime(decision.callback_at)
         minutes = f" {when.minute}" if when.minute else ""
@@ -243,7 +261,7 @@ def voice_need(request: HttpRequest) -> HttpResponse:
             _gather(_url("contact:voice_need", profil=profile, essai=attempt + 1), NEED_PROMPT),
             _redirect(_url("contact:voice_need", profil=profile, essai=attempt + 2, silence=1)),
         )
-    decision, _interaction = services.call_route(
+    decision, interaction = services.call_route(
         profile=profile,
         need=need or Need.OTHER,
         channel=Channel.VOICE,
@@ -252,7 +270,7 @@ def voice_need(request: HttpRequest) -> HttpResponse:
         wants_callback=wants_callback,
     )
     if decision.action == Action.CALLBACK:
-        return _callback_answer(decision)
+        return _callback_answer(decision, scheduled=hasattr(interaction, "callback"))
     if decision.action == Action.FORWARD:
         return _twiml(_say(f"Nous vous mettons en relation avec {decision.queue_name}."), _dial(decision.target))
     return _twiml(_say("Nous vous mettons en relation avec un conseiller."), _dial(decision.target))

@@ -232,3 +232,62 @@ def test_the_signature_is_twilios():
         twilio_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)
         == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
     )
+
+
+def test_without_a_token_the_voice_webhooks_answer_only_the_allowed_addresses(client, platform, settings):
+    settings.VOICE_WEBHOOK_TOKEN = ""
+    settings.VOICE_WEBHOOK_ALLOWED_IPS = ["10.0.0.7"]
+    for url in ("/contact/voix/", "/contact/voix/profil/?essai=1", "/contact/voix/besoin/?profil=parent"):
+        response = client.post(url, {"Digits": "9", "From": "+33254222222"})
+        assert response.status_code == 403, url
+    assert not Interaction.objects.exists()
+    settings.VOICE_WEBHOOK_ALLOWED_IPS = ["127.0.0.1"]  # the test client's address
+    assert client.post("/contact/voix/").status_code == 200
+
+
+def test_the_per_number_limit_holds_on_every_channel(client, platform):
+    for _ in range(5):
+        client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": "+33254333333"})
+    assert Callback.objects.count() == 3
+    # The fourth caller hears no promise of a callback that will not come.
+    fourth = twiml(client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": "02 54 33 33 33"}))
+    assert "Nous vous rappellerons" not in fourth.find("Say").text
+    assert "Rappelez-nous" in fourth.find("Say").text
+    assert Callback.objects.count() == 3
+    # Nor by the web form, nor through the SIP proxy, with the number written another way.
+    refused = client.post("/etre-rappele/", {"number": "0254333333", "profile": "salarie", "need": "autre",
+                                              "consent": "on"})  # fmt: skip
+    assert "déjà demandé 3 rappels" in refused.content.decode()
+    route(client, profile="salarie", need="autre", caller="sip:0254333333@10.1.1.1")
+    assert Callback.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("caller_id", "stored"),
+    [
+        ("+33254333333", "+33254333333"),
+        ("02 54 33 33 33", "+33254333333"),
+        ("sip:0254333333@gw.example.org", "+33254333333"),
+        ("tel:+33254333333", "+33254333333"),
+        ("anonymous", None),
+        ("<script>alert(1)</script>", None),
+        ("12", None),
+    ],
+)
+def test_numbers_are_validated_and_normalised_on_the_voice_path(client, platform, caller_id, stored):
+    client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": caller_id})
+    interaction = Interaction.objects.get()
+    if stored is None:
+        assert interaction.caller_digest == ""
+        assert not Callback.objects.exists()
+    else:
+        assert interaction.caller_digest == caller_digest(stored)
+        assert Callback.objects.get().number == stored
+
+
+@pytest.mark.parametrize("caller_id", ["<script>alert(1)</script>", "0" * 500, "+3325\x00433"])
+def test_the_sip_route_refuses_absurd_caller_ids(client, platform, caller_id):
+    response = route(client, profile="parent", need="autre", caller=caller_id)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert not Interaction.objects.exists()

@@ -71,7 +71,7 @@ def test_a_call_to_a_closed_partner_gets_480_and_a_callback_is_scheduled(sip_too
     assert result.returncode == 0, result.stdout + result.errors
     assert "callback in " in result.log
     callback = Callback.objects.get()
-    assert callback.number == "0254000003"
+    assert callback.number == "+33254000003"  # normalised to E.164
     assert callback.state == "scheduled"
     assert callback.interaction.action == "callback"
     assert callback.interaction.reason.startswith("Point information jeunesse est fermé")
