@@ -30,6 +30,7 @@ from orientation.contact.models import (
     caller_digest,
 )
 from orientation.directory.hours import parse_hours
+from orientation.referrals.models import TextMessage
 
 logger = logging.getLogger(__name__)
 
@@ -240,11 +241,7 @@ def call_route(
         outcome=Interaction.Outcome.FORWARDED if decision.action == Action.FORWARD else
         Interaction.Outcome.CALLBACK if decision.action == Action.CALLBACK else Interaction.Outcome.PENDING,
     )  # fmt: skip
-    if (
-        decision.action == Action.CALLBACK
-        and caller
-        and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY
-    ):
+    if decision.action == Action.CALLBACK and caller and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY:
         _schedule_callback(interaction, number=caller, when=decision.callback_at, queue_id=decision.queue_id)
     return decision, interaction
 
@@ -314,8 +311,6 @@ def callback_request(
 
 
 def _confirm_by_text(callback: Callback, decision: routing.Decision) -> None:
-    from orientation.referrals.models import TextMessage
-
     when = (
         timezone.localtime(decision.callback_at).strftime("%d/%m à %H h %M")
         if decision.callback_at
@@ -339,7 +334,11 @@ def _move(callback: Callback, to_state: str, *, by: User, action: str, note: str
     callback.state = to_state
     if to_state != Callback.State.SCHEDULED:
         callback.closed_at = timezone.now()
-        callback.number = ""  # kept only as long as the callback is to be made
+        # The number is kept only as long as the callback is to be made: gone from the callback,
+        # the contact it came from and the confirmation SMS; the log keeps its keyed digest.
+        TextMessage.objects.filter(phone=callback.number, referral__isnull=True).delete()
+        Interaction.objects.filter(pk=callback.interaction_id).update(caller_number="")
+        callback.number = ""
     callback.save()
     CallbackEvent.objects.create(
         callback=callback, at=timezone.now(), by=by, action=action, from_state=from_state, to_state=to_state, note=note

@@ -376,10 +376,16 @@ class PersonalDataAccess(models.Model):
 
 
 class TextMessage(models.Model):
-    """An SMS prepared for a provider: the platform writes it, a provider's adapter sends it."""
+    """An SMS prepared for a provider: the platform writes it, a provider's adapter sends it
+    (``referrals.services.text_message_text``). A link to a person's page is never stored: the
+    body holds ``{lien}`` and the link is derived, when the SMS is sent, from ``link_nonce`` and
+    the platform's secret key."""
+
+    LINK_PLACEHOLDER = "{lien}"
 
     phone = models.CharField(_("numéro"), max_length=30)
     body = models.TextField(_("texte"))
+    link_nonce = models.CharField(max_length=43, blank=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("préparé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)

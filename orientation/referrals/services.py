@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 
 from orientation.accounts.models import User
@@ -248,6 +249,20 @@ def _new_token() -> tuple[str, str]:
     return token, token_digest(token)
 
 
+def _person_token(nonce: str) -> str:
+    """The person's link token, derived from a stored nonce and the secret key: an SMS still to
+    send can be written when it is sent, and no table holds a token that opens the page."""
+    return salted_hmac("orientation.referrals.person-link", nonce).hexdigest()
+
+
+def text_message_text(message: TextMessage) -> str:
+    """The SMS as the provider's adapter sends it, with the person's link written in."""
+    if not message.link_nonce:
+        return message.body
+    link = _url("www:referral_follow", _person_token(message.link_nonce))
+    return message.body.replace(TextMessage.LINK_PLACEHOLDER, link)
+
+
 def _receiver_link(referral: Referral) -> str:
     token, digest = _new_token()
     referral.receiver_token_digest = digest
@@ -363,7 +378,9 @@ def referral_send(
     if "identifiers" in share:
         referral.identifiers = interview.identifiers
     receiver_link = _receiver_link(referral)
-    person_token, referral.person_token_digest = _new_token()
+    person_nonce = secrets.token_urlsafe(32)
+    person_token = _person_token(person_nonce)
+    referral.person_token_digest = token_digest(person_token)
     referral.save()
     person_link = _url("www:referral_follow", person_token)
     for document in attachments or []:
@@ -385,7 +402,12 @@ def referral_send(
     if interview.consent_given and interview.email:
         mails.append(_person_mail(referral, person_link))
     if interview.consent_given and interview.phone:
-        TextMessage.objects.create(phone=interview.phone, body=_sms_text(referral, person_link), referral=referral)
+        TextMessage.objects.create(
+            phone=interview.phone,
+            body=_sms_text(referral, TextMessage.LINK_PLACEHOLDER),
+            link_nonce=person_nonce,
+            referral=referral,
+        )
     send_after_commit(mails)
     _forward_if_partner(referral)
     return referral, Links(receiver=receiver_link, person=person_link)
@@ -602,6 +624,7 @@ def referral_withdraw(*, referral: Referral) -> None:
     receiver = referral.offer.referral_address
     _erase_personal_data(referral)
     referral.receiver_token_digest = ""
+    TextMessage.objects.filter(referral=referral).delete()  # the number, and the way to the person's page
     if referral.interview_id:
         Interview.objects.filter(pk=referral.interview_id).update(
             first_name="", last_name="", email="", phone="", identifiers={}, consent_given=False
@@ -753,6 +776,7 @@ def referrals_run_daily(*, now: datetime | None = None) -> dict[str, int]:
         closed_at__lte=now - timedelta(days=PERSONAL_DATA_KEPT_DAYS), anonymised_at__isnull=True
     ):
         _erase_personal_data(referral)
+        TextMessage.objects.filter(referral=referral).delete()
         referral.message = referral.request = referral.answer_message = ""
         referral.person_token_digest = ""
         referral.anonymised_at = now

@@ -138,3 +138,27 @@ def test_statistics_in_charts_and_in_the_api(client, platform, adviser):
     }
     assert Interaction.objects.count() == 4
     assert json.dumps(figures)
+
+
+@pytest.mark.parametrize("close", ["done", "cancel", "no_answer"])
+def test_a_closed_callback_leaves_the_number_nowhere(client, platform, adviser, close):
+    """The web form keeps the number given with consent, for the callback only: once it is
+    made, cancelled or given up, neither the contact, nor the callback, nor its SMS holds it."""
+    from orientation.referrals.models import TextMessage
+
+    interaction, callback = services.callback_request(
+        number="02 54 78 54 87", profile="parent", need="autre", consent=True, address="203.0.113.9"
+    )
+    assert Interaction.objects.get(pk=interaction.pk).caller_number == "+33254785487"
+    assert TextMessage.objects.filter(phone="+33254785487").exists()
+    if close == "done":
+        services.callback_done(callback=callback, by_user=adviser)
+    elif close == "cancel":
+        services.callback_cancel(callback=callback, by_user=adviser)
+    else:
+        for _ in range(3):
+            services.callback_no_answer(callback=callback, by_user=adviser)
+    assert Interaction.objects.get(pk=interaction.pk).caller_number == ""
+    assert Callback.objects.get(pk=callback.pk).number == ""
+    assert not TextMessage.objects.exists()
+    assert Interaction.objects.get(pk=interaction.pk).caller_digest  # repeat requests are still counted

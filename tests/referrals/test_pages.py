@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from orientation.directory.models import ServiceOffer
 from orientation.referrals import services
-from orientation.referrals.models import PersonalDataAccess, Referral
+from orientation.referrals.models import PersonalDataAccess, Referral, TextMessage
 from tests.conftest import login_verified
 from tests.referrals.conftest import TRAINING, young_person
 
@@ -96,6 +96,9 @@ def test_the_person_withdraws_and_exports_from_their_link(town, django_capture_o
     assert referral.state == "withdrawn"
     assert referral.phone == ""
     assert PersonalDataAccess.objects.filter(action="erase").exists()
+    # Nothing left of the number or of the way to the page: not in an SMS still to send either.
+    assert not TextMessage.objects.exists()
+    assert not any("06 12 34 56 78" in str(value) for value in Referral.objects.values().get().values())
 
 
 def test_no_organisation_reads_a_referral_it_neither_sent_nor_received(town):

@@ -84,7 +84,10 @@ def test_a_referral_carries_only_what_the_person_agreed_to_share(town, mailoutbo
     assert links.person in to_person.body
     sms = TextMessage.objects.get()
     assert sms.phone == "06 12 34 56 78"
-    assert links.person in sms.body
+    # The stored SMS holds no token that opens the person's page; the adapter writes the link in.
+    assert token_of(links.person) not in sms.body
+    assert "{lien}" in sms.body
+    assert links.person in services.text_message_text(sms)
 
 
 def test_the_receiver_opens_the_secure_link_and_accepts(town, mailoutbox, commit):
