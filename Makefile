@@ -33,7 +33,7 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Orientation pour tous : http://127.0.0.1:$(PORT)/ (et le worker des tâches de fond)"
 	$(BIN)/python manage.py run_worker --interval 5 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) --access-logfile -
+	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) --access-logfile -
 
 ## make worker: the background worker alone (scheduled imports, e-mails), for a host without the web
 worker: install

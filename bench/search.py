@@ -247,6 +247,8 @@ def bench_http(queries: list[BenchQuery], env: dict[str, str], seconds: float) -
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "config/gunicorn.py",
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",

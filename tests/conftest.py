@@ -67,6 +67,13 @@ def empty_cache() -> None:
     cache.clear()
 
 
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    """A port nobody listens on, on loopback."""
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def run_command(name: str, *args: str, **options: object) -> str:
     """Run a management command and return what it printed (stdout and stderr)."""
     out = StringIO()

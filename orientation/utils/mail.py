@@ -5,9 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +51,24 @@ def send_after_commit(mails: list[Mail]) -> None:
             logger.exception("Courriels non envoyés : %s", "; ".join(m.subject for m in mails))
 
     transaction.on_commit(send)
+
+
+class FolderBackend(BaseEmailBackend):
+    """The laptop's outgoing mail: each message written as an .eml file under EMAIL_FILE_PATH
+    (var/mail/), to read with any mail reader or a text editor; the log says only the message's
+    id and how many recipients it had: never an address, a subject or a link."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        folder = Path(settings.EMAIL_FILE_PATH)
+        folder.mkdir(parents=True, exist_ok=True)
+        sent = 0
+        for message in email_messages:
+            if not message.recipients():
+                continue
+            mime = message.message()
+            message_id = str(mime["Message-ID"]).strip("<>")
+            name = f"{timezone.now():%Y%m%d-%H%M%S}-{message_id.split('@', 1)[0]}.eml"
+            (folder / name).write_bytes(mime.as_bytes())
+            logger.info("Courriel %s écrit dans %s (%d destinataire(s))", message_id, folder, len(message.recipients()))
+            sent += 1
+        return sent

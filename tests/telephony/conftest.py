@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPOSITORY
+from tests.conftest import free_port as shared_free_port
 
 KAMAILIO_CFG = REPOSITORY / "deploy" / "kamailio" / "kamailio.cfg"
 SCENARIOS = REPOSITORY / "deploy" / "sipp"
@@ -41,9 +42,7 @@ def sip_tools() -> dict[str, str]:
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return shared_free_port(kind)
 
 
 @dataclass

@@ -1,0 +1,58 @@
+"""Keep secrets and personal data out of every log.
+
+Some addresses are secrets: the receiver's and the person's links of a referral, the e-mailed
+link that opens a second factor's enrolment. Whoever reads a log line holding one can open the
+page it leads to. And a log line is no place for a phone number or an e-mail address.
+
+- ``mask(text)``: the token of such a path becomes ``…``, e-mail addresses and French phone
+  numbers become ``[adresse]`` and ``[numéro]``;
+- ``MaskSecrets``: a logging filter on every handler of ``settings.LOGGING`` (Django's
+  ``django.request`` warnings name the path of a 404 or a 500);
+- ``GunicornLogger``: gunicorn's access log through the same mask (request line, path, query,
+  referrer: a page reached from a secret link sends that link as its referrer), set in
+  ``config/gunicorn.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
+# The paths whose last segment opens something: see orientation/www/urls.py and backoffice/urls.py.
+_SECRET_PATH = re.compile(
+    r"(/orientation/(?:suivi|recevoir)/|/gestion/double-authentification/activer/)[^/\s?#\"']+",
+)
+_EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
+# French numbers written as people write them (+33 6…, 06 12 34 56 78, 06.12.34.56.78), and E.164.
+_PHONE = re.compile(r"(?<![\w/])(?:(?:\+|%2B|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)|\+\d{10,14}(?!\d)")
+
+
+def mask(text: str) -> str:
+    text = _SECRET_PATH.sub(r"\1…", text)
+    text = _EMAIL.sub("[adresse]", text)
+    return _PHONE.sub("[numéro]", text)
+
+
+class MaskSecrets(logging.Filter):
+    """Writes the record's message masked (its arguments merged in first)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a badly formatted record: leave it to the handler
+            return True
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+class GunicornLogger(Logger):
+    """gunicorn's logger, whose access-log atoms go through ``mask``."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        return {key: mask(value) if isinstance(value, str) else value for key, value in atoms.items()}
