@@ -5,3 +5,6 @@ The access log goes through ``orientation.utils.log_privacy.GunicornLogger``, wh
 tokens of secret links, e-mail addresses and phone numbers."""
 
 logger_class = "orientation.utils.log_privacy.GunicornLogger"
+
+# A worker is killed after this many seconds: database waits stop well before (config/wsgi.py).
+timeout = 30

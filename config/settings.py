@@ -45,6 +45,12 @@ DATA_INCLUSION_SCHEMA_DIR = Path(
 )
 _default_db_file = "open-data.sqlite3" if OPEN_DATA_DIR else "demo.sqlite3"
 
+# How long a query waits for a lock, and how long a statement may run (0: no limit). The web
+# processes wait 5 s and stop a statement after 20 s, well under gunicorn's 30 s (config/wsgi.py);
+# commands and the worker wait 30 s and have no statement limit (manage.py). Then: a 503 page.
+DATABASE_LOCK_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_LOCK_TIMEOUT_SECONDS", "5"))
+DATABASE_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT_SECONDS", "0"))
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db' / _default_db_file}"),
@@ -64,8 +70,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             f"PRAGMA cache_size=-{int(os.environ.get('SQLITE_CACHE_MB', '64')) * 1024}; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": DATABASE_LOCK_TIMEOUT_SECONDS,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _timeouts = f"-c lock_timeout={int(DATABASE_LOCK_TIMEOUT_SECONDS * 1000)}"
+    if DATABASE_STATEMENT_TIMEOUT_SECONDS:
+        _timeouts += f" -c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = _timeouts
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,6 +120,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "orientation.www.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it answers the lockout of a throttled login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +219,8 @@ IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_E
 
 # The SIP proxies allowed to ask POST /contact/sip/route (their addresses as the web server sees them).
 CONTACT_ROUTING_ALLOWED_IPS = env_list("CONTACT_ROUTING_ALLOWED_IPS", "127.0.0.1,::1")
+# The SIP proxy waits 2 s for a decision (deploy/kamailio/kamailio.cfg): the platform decides within this.
+CONTACT_ROUTING_BUDGET_SECONDS = float(os.environ.get("CONTACT_ROUTING_BUDGET_SECONDS", "1.5"))
 # The voice platform's account token (Twilio, Telnyx): its webhooks' signatures are checked.
 VOICE_WEBHOOK_TOKEN = os.environ.get("VOICE_WEBHOOK_TOKEN", "")
 # Without a token, the voice webhooks answer only these addresses (a voice gateway beside the platform).

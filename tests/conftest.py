@@ -13,7 +13,11 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -72,6 +76,45 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@dataclass
+class Gunicorn:
+    url: str
+    access_log: Path
+    output: Path  # gunicorn's error log and Django's own log (standard error)
+
+
+@contextmanager
+def gunicorn_server(folder: Path, database_url: str, workers: int = 1, **environment: str) -> Iterator[Gunicorn]:
+    """The platform served by gunicorn with the project's settings (config/gunicorn.py), on a
+    free port of loopback; stopped on exit. Answers once its first request does."""
+    port = free_port()
+    server_folder = folder / f"gunicorn-{port}"
+    server_folder.mkdir(parents=True)
+    access_log, output = server_folder / "access.log", server_folder / "output.log"
+    env = os.environ | {"DATABASE_URL": database_url, "DEBUG": "0", "ORIENTATION_VAR_DIR": str(server_folder)}
+    with output.open("w") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", str(access_log),
+             "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %(q)s'],
+            cwd=REPOSITORY, env=env | environment, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert server.poll() is None, output.read_text()
+                    assert time.monotonic() < deadline, output.read_text()
+                    time.sleep(0.1)
+            yield Gunicorn(f"http://127.0.0.1:{port}", access_log, output)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 def run_command(name: str, *args: str, **options: object) -> str:

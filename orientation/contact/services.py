@@ -172,6 +172,10 @@ _CALLER_ID = re.compile(
 )
 
 
+class RoutingTooLate(Exception):
+    """The decision came after the caller's deadline: nothing of it is recorded."""
+
+
 class AbsurdCallerId(ValueError):
     """A caller id no telephone network sends (markup, control characters, pages of text)."""
 
@@ -213,13 +217,18 @@ def call_route(
     caller: str = "",
     wants_callback: bool = False,
     now: datetime | None = None,
+    deadline: float | None = None,
 ) -> tuple[routing.Decision, Interaction]:
     """Decide where a call goes, log it, and schedule the callback if that is the decision.
 
     ``caller`` is read as a phone number (``caller_number``); a withheld or unreadable one is
     logged as no number, and no callback is scheduled without a number. A number that already
     asked for ``CALLBACKS_PER_NUMBER_PER_DAY`` callbacks today gets no further one, on any
-    channel: the one scheduled stands."""
+    channel: the one scheduled stands.
+
+    ``deadline`` (``time.monotonic()``): past it, ``RoutingTooLate`` is raised before the commit,
+    so that a SIP proxy that stopped waiting and sent the call to the first level finds no
+    callback or contact recorded for a decision it never heard."""
     now = now or timezone.now()
     profile, need, department = clean_request(profile, need, department)
     try:
@@ -243,6 +252,8 @@ def call_route(
     )  # fmt: skip
     if decision.action == Action.CALLBACK and caller and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY:
         _schedule_callback(interaction, number=caller, when=decision.callback_at, queue_id=decision.queue_id)
+    if deadline is not None and monotonic_time.monotonic() > deadline:
+        raise RoutingTooLate("décision prise après le délai de l’appelant : rien n’est enregistré")
     return decision, interaction
 
 

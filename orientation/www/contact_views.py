@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 import xml.etree.ElementTree as ET
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,6 +36,7 @@ from dsfr.forms import DsfrBaseForm
 from orientation.contact import services
 from orientation.contact.codelists import Action, Channel, Need, Profile
 from orientation.contact.routing import Decision
+from orientation.utils.db import is_busy, lock_wait
 
 # The keypad menus: digit → code, in the order the prompt reads them.
 PROFILE_KEYS = {
@@ -74,7 +77,10 @@ def _decision_json(decision: Decision, interaction_id: int) -> dict[str, Any]:
 @require_POST
 def sip_route(request: HttpRequest) -> JsonResponse:
     """The routing decision for one INVITE, asked by the SIP proxy (loopback or the proxies
-    listed in CONTACT_ROUTING_ALLOWED_IPS)."""
+    listed in CONTACT_ROUTING_ALLOWED_IPS). The proxy waits 2 s, then sends the call to the first
+    level: the decision is made within CONTACT_ROUTING_BUDGET_SECONDS or not at all (503, and
+    nothing recorded)."""
+    deadline = time.monotonic() + settings.CONTACT_ROUTING_BUDGET_SECONDS
     if _client_address(request) not in settings.CONTACT_ROUTING_ALLOWED_IPS:
         return JsonResponse(
             {"code": "forbidden", "detail": "Adresse non autorisée à demander l’aiguillage."}, status=403
@@ -89,14 +95,23 @@ def sip_route(request: HttpRequest) -> JsonResponse:
         services.caller_number(str(data.get("caller") or ""))
     except services.AbsurdCallerId as error:
         return JsonResponse({"code": "invalid_input", "detail": f"Champ caller : {error}."}, status=400)
-    decision, interaction = services.call_route(
-        profile=str(data.get("profile") or ""),
-        need=str(data.get("need") or ""),
-        department=str(data.get("department") or ""),
-        channel=Channel.SIP,
-        call_id=str(data.get("call_id") or ""),
-        caller=str(data.get("caller") or ""),
-    )
+    try:
+        with lock_wait(max(deadline - time.monotonic(), 0.05)):
+            decision, interaction = services.call_route(
+                profile=str(data.get("profile") or ""),
+                need=str(data.get("need") or ""),
+                department=str(data.get("department") or ""),
+                channel=Channel.SIP,
+                call_id=str(data.get("call_id") or ""),
+                caller=str(data.get("caller") or ""),
+                deadline=deadline,
+            )
+    except (services.RoutingTooLate, OperationalError) as error:
+        if isinstance(error, OperationalError) and not is_busy(error):
+            raise
+        return JsonResponse(
+            {"code": "unavailable", "detail": "Aiguillage impossible dans le délai : premier niveau."}, status=503
+        )
     return JsonResponse(_decision_json(decision, interaction.pk))
 
 

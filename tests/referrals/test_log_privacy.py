@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -20,7 +16,7 @@ from django.test import Client
 from orientation.contact.models import Callback
 from orientation.referrals import services
 from orientation.utils.log_privacy import mask
-from tests.conftest import REPOSITORY, free_port
+from tests.conftest import gunicorn_server
 from tests.referrals.conftest import young_person
 
 PERSONAL = ["06 12 34 56 78", "+33612345678", "0612345678", "ines@example.org", "accueil@ml-blois.example.org"]
@@ -92,45 +88,18 @@ def test_browsing_the_referral_and_callback_pages_logs_no_secret(
 def test_gunicorns_access_and_error_logs_mask_secret_links(tmp_path):
     """The real server, with the project's gunicorn settings; the empty database makes the page
     fail, so Django's error log writes its path too."""
-    port = free_port()
-    access_log, error_log, output = tmp_path / "access.log", tmp_path / "error.log", tmp_path / "output.log"
-    environment = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'vide.sqlite3'}",
-        "DEBUG": "0",
-        "ORIENTATION_VAR_DIR": str(tmp_path),
-    }
-    sink = output.open("w")
-    server = subprocess.Popen(  # Django's own log goes to standard error, as in production
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", str(access_log),
-         "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %(q)s', "--error-logfile", str(error_log)],
-        cwd=REPOSITORY, env=environment, stdout=sink, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     token, referrer_token = "Zk3-secret_Token0123456789", "Referrer-Secret-9876543210"
-    try:
-        url = f"http://127.0.0.1:{port}/orientation/suivi/{token}/?contact=ines%40example.org"
+    with gunicorn_server(tmp_path, f"sqlite:///{tmp_path / 'vide.sqlite3'}") as server:
         request = urllib.request.Request(
-            url, headers={"Referer": f"http://127.0.0.1:{port}/orientation/recevoir/{referrer_token}/"}
+            f"{server.url}/orientation/suivi/{token}/?contact=ines%40example.org",
+            headers={"Referer": f"{server.url}/orientation/recevoir/{referrer_token}/"},
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status = urllib.request.urlopen(request, timeout=5).status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError:
-                assert time.monotonic() < deadline, error_log.read_text() if error_log.exists() else "no log"
-                time.sleep(0.2)
-                continue
-            break
-        assert status == 500  # no tables: the page fails, and says so
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        sink.close()
-    access, errors = access_log.read_text(), error_log.read_text() + output.read_text()
+        with pytest.raises(urllib.error.HTTPError) as failure:
+            urllib.request.urlopen(request, timeout=10)
+        assert failure.value.code == 500  # no tables: the page fails, and says so
+    access, output = server.access_log.read_text(), server.output.read_text()
     assert '"GET /orientation/suivi/…/?contact=[adresse] HTTP/1.1" 500' in access
     assert "/orientation/recevoir/…/" in access
-    assert "Internal Server Error: /orientation/suivi/…/" in errors
+    assert "Internal Server Error: /orientation/suivi/…/" in output
     for secret in (token, referrer_token, "ines%40example.org", "ines@example.org"):
-        assert secret not in access + errors, secret
+        assert secret not in access + output, secret
