@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ORIENTATION_VAR_DIR", BASE_DIR / "var"))
@@ -27,9 +29,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# "laptop" (the default: SQLite, demo data, keys that are only good for a laptop) or
+# "production", which refuses to start on anything a laptop may get away with (see below).
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "laptop").strip().lower()
+if DJANGO_ENV not in {"laptop", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV={DJANGO_ENV!r} : « laptop » ou « production ».")
+PRODUCTION = DJANGO_ENV == "production"
+
 DEBUG = env_bool("DEBUG", False)
-# A fixed key is acceptable only for a laptop; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "laptop-only-insecure-key-set-SECRET_KEY-in-production")
+LAPTOP_SECRET_KEY = "laptop-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", LAPTOP_SECRET_KEY)
+# The key of the callers' numbers' digests (contact.models.caller_digest): a secret of its own, so
+# that whoever learns the session key cannot try every phone number against the log, nor the
+# other way round.
+CALLER_DIGEST_KEY = os.environ.get("CALLER_DIGEST_KEY", "laptop-only-caller-digest-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -94,6 +107,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "orientation.accounts",
     "orientation.territories",
     "orientation.occupations",
@@ -120,6 +134,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "orientation.www.middleware.SlidingSessionMiddleware",
+    "orientation.www.middleware.PrivateResponseMiddleware",
     "orientation.www.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks: it answers the lockout of a throttled login.
     "axes.middleware.AxesMiddleware",
@@ -141,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "orientation.www.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -226,10 +244,67 @@ VOICE_WEBHOOK_TOKEN = os.environ.get("VOICE_WEBHOOK_TOKEN", "")
 # Without a token, the voice webhooks answer only these addresses (a voice gateway beside the platform).
 VOICE_WEBHOOK_ALLOWED_IPS = env_list("VOICE_WEBHOOK_ALLOWED_IPS", "127.0.0.1,::1")
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION or (not DEBUG and "localhost" not in ALLOWED_HOSTS))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A staff session lasts a working day from its last activity (sliding: www.middleware.SlidingSession
+# renews it at most every few minutes); sensitive steps ask again for the second factor.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "9")) * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A prefect's decision, a download of personal data: the second factor again if older than this.
+REAUTHENTICATE_AFTER_MINUTES = int(os.environ.get("REAUTHENTICATE_AFTER_MINUTES", "15"))
+
+# Behind the load balancer, which terminates TLS and says so in X-Forwarded-Proto.
+if PRODUCTION or env_bool("BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Asked over plain HTTP inside the platform's network: the SIP proxy and the load balancer's probes.
+SECURE_REDIRECT_EXEMPT = [r"^contact/sip/route$", r"^sante/"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), in every environment: the platform's own scripts only (a
+# nonce for those written in a page), no plugin, no frame, forms posted to ourselves. Style
+# attributes are allowed (DSFR and the server-drawn SVG maps use them); <style> elements are not.
+# A deployment that draws maps on tiles names their host in MAP_TILES_HOST.
+MAP_TILES_HOST = os.environ.get("MAP_TILES_HOST", "").strip()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", *([MAP_TILES_HOST] if MAP_TILES_HOST else [])],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+if PRODUCTION:
+    _problems = []
+    if DEBUG:
+        _problems.append("DEBUG doit valoir 0")
+    if SECRET_KEY == LAPTOP_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        _problems.append("SECRET_KEY doit être une clé propre à ce déploiement (50 caractères au moins)")
+    if CALLER_DIGEST_KEY.startswith("laptop-only") or len(CALLER_DIGEST_KEY) < 32:
+        _problems.append("CALLER_DIGEST_KEY doit être une clé propre à ce déploiement (32 caractères au moins)")
+    if CALLER_DIGEST_KEY == SECRET_KEY:
+        _problems.append("CALLER_DIGEST_KEY doit différer de SECRET_KEY")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _problems.append("DATABASE_URL doit désigner PostgreSQL (postgres://…), pas SQLite")
+    if not SITE_URL.startswith("https://"):
+        _problems.append("SITE_URL doit être l’adresse publique en https://")
+    if _problems:
+        raise ImproperlyConfigured("DJANGO_ENV=production refuse de démarrer : " + " ; ".join(_problems) + ".")
 
 LOGGING = {
     "version": 1,

@@ -256,6 +256,7 @@ def login_verified(client: Any, user: Any) -> Any:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session["second_factor_at"] = int(time.time())
     session.save()
     return client
 

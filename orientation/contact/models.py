@@ -22,7 +22,7 @@ def caller_digest(number: str) -> str:
     """The caller's number as the log keeps it: a keyed hash (the same number, the same digest,
     so repeat calls and limits can be counted), not the number."""
     digits = "".join(character for character in number if character.isdigit() or character == "+")
-    return hmac.new(settings.SECRET_KEY.encode(), digits.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(settings.CALLER_DIGEST_KEY.encode(), digits.encode(), hashlib.sha256).hexdigest()
 
 
 def validate_hours(value: object) -> None:

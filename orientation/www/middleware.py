@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from orientation.utils.db import is_busy
 
@@ -41,3 +44,57 @@ class DatabaseBusyMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+#: paths whose pages or answers hold personal data or a secret link, whoever asks
+PRIVATE_PREFIXES = (
+    "/gestion/",
+    "/admin/",
+    "/orientation/",
+    "/mon-espace/",
+    "/api/v1/referrals",
+    "/api/v1/labels/applications",
+    "/api/v1/feeds",
+    "/api/v1/contact/",
+)
+
+
+class PrivateResponseMiddleware:
+    """Pages and API answers with personal data are never kept by a browser or a proxy:
+    ``Cache-Control: no-store`` on the private paths and on whatever a signed-in user or a
+    partner platform is answered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(PRIVATE_PREFIXES)
+            or "HTTP_AUTHORIZATION" in request.META
+            or (user is not None and user.is_authenticated)
+        ):
+            add_never_cache_headers(response)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class SlidingSessionMiddleware:
+    """A signed-in session lasts SESSION_COOKIE_AGE from its last activity, not from sign-in:
+    its expiry is pushed back at most once every RENEW_SECONDS (not a write per request)."""
+
+    RENEW_SECONDS = 300
+    _KEY = "_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(request.session.get(self._KEY, 0)) >= self.RENEW_SECONDS:
+                request.session[self._KEY] = now
+                request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+        return self.get_response(request)

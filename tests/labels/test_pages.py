@@ -232,3 +232,38 @@ def test_the_public_figures_are_anonymous(client, world, grouping):
     figures = client.get("/api/v1/labels/statistics").json()
     assert figures["by_state"]["submitted"] == 1
     assert figures["by_region"] == {"24": {"submitted": 1}}
+
+
+def test_the_prefects_decision_asks_again_for_a_stale_second_factor(client, world, grouping):
+    centre = world.centre
+    application = submit_file(centre, grouping, date(2026, 3, 2))
+    services.application_transmit(application=application, by_user=centre.prefecture)
+    services.application_record_opinion(
+        application=application, by_user=centre.ccrefp, opinion="favourable", reasons=""
+    )
+    login_verified(client, centre.prefecture)
+    session = client.session
+    session["second_factor_at"] -= 16 * 60  # the code was given 16 minutes ago
+    session.save()
+    decide = f"/gestion/labels/{application.pk}/action/decide/"
+    response = client.post(decide, {"decide-decision": "grant", "decide-reasons": ""})
+    assert response["Location"].startswith("/gestion/double-authentification/?confirmer=1")
+    application.refresh_from_db()
+    assert application.state == "opinion_given"
+    assert not Label.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Étape sensible" in page
+    device = TOTPDevice.objects.get(user=centre.prefecture)
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):  # a code not used before
+        confirmed = client.post(
+            "/gestion/double-authentification/",
+            {
+                "otp_device": device.persistent_id,
+                "otp_token": code_of(device),
+                "confirmer": "1",
+                "next": f"/gestion/labels/{application.pk}/",
+            },
+        )
+        assert confirmed["Location"] == f"/gestion/labels/{application.pk}/"
+        client.post(decide, {"decide-decision": "grant", "decide-reasons": ""})
+    assert Label.objects.get().application == application

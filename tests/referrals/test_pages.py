@@ -209,3 +209,22 @@ def test_the_right_password_without_the_code_reads_no_referral(town):
         assert response.status_code == 401, url
         assert "Inès" not in response.content.decode()
     assert not PersonalDataAccess.objects.filter(user=town.mission_locale_admin).exists()
+
+
+def test_a_download_of_personal_data_asks_again_for_a_stale_second_factor(town):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    referral, _links = services.referral_send(
+        interview=young_person(town), offer=town.offer, by_user=town.adviser, share=["name"],
+        attachments=[SimpleUploadedFile("cv-ines.pdf", b"%PDF-1.4 cv")],
+    )  # fmt: skip
+    url = f"/gestion/orientations/{referral.pk}/pieces/{referral.attachments.get().pk}/"
+    receiver = login_verified(Client(), town.mission_locale_admin)
+    assert receiver.get(url).status_code == 200
+    session = receiver.session
+    session["second_factor_at"] -= 16 * 60
+    session.save()
+    response = receiver.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/gestion/double-authentification/?confirmer=1&next=/gestion/")
+    assert receiver.get(f"/gestion/orientations/{referral.pk}/").status_code == 200  # reading the page is not

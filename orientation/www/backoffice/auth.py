@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -39,6 +40,39 @@ from orientation.accounts import services as account_services
 from orientation.accounts.models import User
 
 ViewFunction = Callable[..., HttpResponseBase]
+
+
+#: when the session's second factor was last checked (seconds since the epoch)
+SECOND_FACTOR_AT = "second_factor_at"
+
+
+def _verified(request: HttpRequest, device: Any) -> None:
+    otp_login(request, device)
+    request.session[SECOND_FACTOR_AT] = int(time.time())
+
+
+def second_factor_is_recent(request: HttpRequest) -> bool:
+    """Whether the second factor was given within REAUTHENTICATE_AFTER_MINUTES."""
+    checked_at = int(request.session.get(SECOND_FACTOR_AT, 0))
+    return time.time() - checked_at < settings.REAUTHENTICATE_AFTER_MINUTES * 60
+
+
+def reauthenticate(request: HttpRequest, target: str) -> HttpResponse:
+    """To the code page, and back to ``target`` with a fresh second factor."""
+    messages.info(request, "Étape sensible : confirmez avec un nouveau code de votre application d’authentification.")
+    return redirect(f"{reverse('backoffice:second_factor')}?confirmer=1&next={quote(target)}")
+
+
+def recent_second_factor_required(view: ViewFunction) -> ViewFunction:
+    """For downloads of personal data: a second factor given within the last minutes."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not second_factor_is_recent(request):
+            return reauthenticate(request, request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return staff_required(wrapped)
 
 
 def staff_required(view: ViewFunction) -> ViewFunction:
@@ -105,11 +139,17 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     """Verify a code of the user's authenticator. Without one, enrolment is opened by a link sent
     to the account's address (the password alone does not let anyone bind their phone to it)."""
     user: User = request.user  # type: ignore[assignment]
-    if user.is_verified():  # type: ignore[attr-defined]
+    confirming = bool(request.GET.get("confirmer") or request.POST.get("confirmer"))
+    if user.is_verified() and not (confirming and not second_factor_is_recent(request)):  # type: ignore[attr-defined]
         return redirect(_next(request))
     enrolling = not user_has_device(user, confirmed=True)
     device = _enrolment_device(request, user) if enrolling else None
-    context: dict[str, Any] = {"title": "Double authentification", "enrolling": enrolling, "next": _next(request)}
+    context: dict[str, Any] = {
+        "title": "Double authentification",
+        "enrolling": enrolling,
+        "confirming": confirming,
+        "next": _next(request),
+    }
     if enrolling and device is None:
         return _enrolment_link_page(request, user, context)
     if request.method == "POST":
@@ -118,7 +158,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             if form.is_valid() and device.verify_token(form.cleaned_data["otp_token"]):
                 account_services.enrolment_confirm(device=device)
                 request.session.pop(_ENROLMENT_SESSION_KEY, None)
-                otp_login(request, device)
+                _verified(request, device)
                 messages.success(request, "Double authentification activée.")
                 return redirect(_next(request))
             if form.is_valid():
@@ -126,7 +166,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         else:
             form = OTPTokenForm(user, request, data=request.POST)
             if form.is_valid():
-                otp_login(request, form.get_user().otp_device)
+                _verified(request, form.get_user().otp_device)
                 return redirect(_next(request))
     else:
         form = TokenForm() if device is not None else OTPTokenForm(user, request)

@@ -29,7 +29,7 @@ from orientation.labels.services import user_acts_as
 from orientation.territories.models import Region
 from orientation.www import maps
 from orientation.www.backoffice import label_forms
-from orientation.www.backoffice.auth import staff_required
+from orientation.www.backoffice.auth import reauthenticate, second_factor_is_recent, staff_required
 from orientation.www.label_views import coverage_section, dashboard_context, region_param
 
 STEPS = [
@@ -450,6 +450,10 @@ ACTIONS: dict[str, tuple[Callable[..., forms.Form], Callable[[User, Application,
 }
 
 
+#: the prefect's decisions: asked again for the second factor when it is not recent
+DECISIONS = {"decide", "withdrawal_decide"}
+
+
 @require_POST
 @staff_required
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -457,6 +461,8 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if action not in ACTIONS:
         raise Http404("Action inconnue")
     _form_class, run, done = ACTIONS[action]
+    if action in DECISIONS and not second_factor_is_recent(request):
+        return reauthenticate(request, reverse("backoffice:label_application", args=[pk]))
     form = _action_form(action, application, request.POST)
     if not form.is_valid():
         problems = [

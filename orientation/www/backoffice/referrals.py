@@ -25,7 +25,7 @@ from orientation.directory.models import Organisation, ServiceOffer
 from orientation.referrals import selectors, services
 from orientation.referrals.models import PERSONAL_FIELDS, Interview, Referral
 from orientation.www.backoffice import referral_forms
-from orientation.www.backoffice.auth import staff_required
+from orientation.www.backoffice.auth import recent_second_factor_required, staff_required
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str]]:
@@ -274,7 +274,7 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("backoffice:referral", pk=pk)
 
 
-@staff_required
+@recent_second_factor_required
 def referral_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     user = _user(request)
     referral = get_object_or_404(Referral.objects.visible_to(user), pk=pk)
