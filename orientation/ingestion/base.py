@@ -252,6 +252,11 @@ class Upserter(Generic[M]):
         else:
             self.pending.append((key, values, digest, extra))
 
+    def keep(self, key: str) -> None:
+        """A record of the file that was rejected: what an earlier run wrote for it stays as it
+        was, and is not counted absent (closed) at the end of the run."""
+        self.seen.add(key)
+
     def _fingerprint(self, digest: str) -> str:
         return hashlib.sha256(f"{self.version}:{digest}".encode()).hexdigest()
 

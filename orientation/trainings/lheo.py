@@ -52,6 +52,32 @@ class LheoError(Exception):
         return (LheoError, (self.path, self.reason))
 
 
+class MisencodedText(LheoError):
+    """UTF-8 text read in another encoding (« RÃ©aliser » for « Réaliser »): the file declares
+    ISO-8859-1 (or Windows-1252) but is written in UTF-8. The whole file is refused."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (MisencodedText, (self.path, self.reason))
+
+
+# What UTF-8's two- and three-byte sequences of French text become when read as Latin-1 or
+# Windows-1252: « Ã© », « Ã¨ », « Ã\xa0 », « Â° », « â€™ », « â\x80\x99 ».
+_MOJIBAKE = re.compile(
+    "[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122]|â(?:€|\u0080)"
+)
+
+
+def misencoded_error(file: str, error: MisencodedText, *, line: int | None, record: str) -> InputError:
+    return InputError(
+        file,
+        f"texte mal encodé ({error.reason}) : le fichier déclare un encodage (ISO-8859-1 ou Windows-1252) mais est "
+        'écrit en UTF-8. Corrigez la déclaration <?xml … encoding="UTF-8"?> ; rien n’a été importé.',
+        line=line,
+        record=record,
+        field=error.path,
+    )
+
+
 @dataclass
 class Address:
     lines: list[str] = field(default_factory=list)
@@ -188,6 +214,11 @@ class _Reader:
             return ""
         value = " ".join((found.text or "").split())
         where = f"{path}/{name}"
+        if value and not value.isascii():
+            bad = _MOJIBAKE.search(value)
+            if bad is not None:
+                start = max(bad.start() - 12, 0)
+                raise MisencodedText(where, f"« {value[start : bad.end() + 12]} »")
         if required and len(value) < min_length:
             raise LheoError(where, "valeur vide" if not value else f"{min_length} caractères au moins attendus")
         if len(value) > max_length:
@@ -516,6 +547,8 @@ def read_feed(path: Path, *, parse: bool) -> Iterator[FeedItem]:
             if parse:
                 try:
                     item.record = parse_formation(element, namespace)
+                except MisencodedText as error:
+                    raise misencoded_error(path.name, error, line=item.line, record=item.number) from None
                 except LheoError as error:
                     item.error = error
             else:

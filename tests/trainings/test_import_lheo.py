@@ -237,3 +237,48 @@ def test_parser_accepts_both_namespaces(samples, tmp_path):
         formation = next(root.iter(f"{{{namespace}}}formation"))
         assert parse_formation(formation, namespace).number == "07_10"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("first_load", [True, False])
+def test_a_utf8_file_declared_iso_8859_1_is_refused_whole(generated, tmp_path, first_load):
+    """« RÃ©aliser » must never reach the portal: the file is refused, naming where it shows."""
+    path = generated(20)
+    if not first_load:  # the source already has an offer: it stays as it was
+        run_command("import_lheo", str(path), source="carif")
+    text = path.read_text(encoding="utf-8").replace("<contenu-formation>", "<contenu-formation>Réaliser des ", 1)
+    declared = tmp_path / "declared-latin1.xml"
+    declaration, body = text.split("?>", 1)
+    declared.write_bytes(('<?xml version="1.0" encoding="ISO-8859-1"' + "?>" + body).encode("utf-8"))
+    assert declaration.startswith("<?xml")
+    message = assert_import_fails_and_changes_nothing("import_lheo", declared, "mal encodé", "UTF-8", source="carif")
+    assert "Ã" in message  # the text as it would have been shown, quoted
+    assert "enregistrement GEN-F0000001" in message
+    assert not Formation.objects.filter(content__contains="Ã©").exists()
+
+
+@pytest.mark.django_db
+def test_a_formation_that_takes_another_formations_action_is_rejected_naming_both(generated, tmp_path):
+    path = generated(20)
+    run_command("import_lheo", str(path), source="carif")
+    tree = etree.parse(str(path))
+    offers = tree.getroot()[0]
+    ns = {"l": offers.nsmap[None]}
+    first, second = offers[0], offers[1]
+    taken = first.find("l:action", ns).get("numero")
+    second.find("l:action", ns).set("numero", taken)
+    second.find("l:intitule-formation", ns).text = "Intitulé changé pour que la formation soit relue"
+    changed = tmp_path / "taken.xml"
+    tree.write(str(changed), encoding="utf-8", xml_declaration=True)
+    owner_before = Action.objects.get(number=taken).formation.number
+    title_before = Formation.objects.get(number=second.get("numero")).title
+    output = run_command("import_lheo", str(changed), source="carif", max_reject_share=0.5)
+    assert "1 rejetés" in output
+    reject = Reject.objects.get()
+    assert reject.record == second.get("numero")
+    assert taken in reject.reason
+    assert first.get("numero") in reject.reason
+    assert Action.objects.get(number=taken).formation.number == owner_before == first.get("numero")
+    kept = Formation.objects.get(number=second.get("numero"))
+    assert kept.title == title_before  # the rejected formation keeps its earlier version…
+    assert kept.closed_at is None  # …and is not closed as absent

@@ -37,7 +37,9 @@ from orientation.trainings.lheo import (
     FeedItem,
     FormationRecord,
     LheoError,
+    MisencodedText,
     ProviderRecord,
+    misencoded_error,
     parse_formation,
     read_feed,
 )
@@ -86,6 +88,7 @@ class Command(ImportCommand):
         self.formations = Upserter(context, Formation, None, label="formations", preload=False)
         self.actions = Upserter(context, Action, None, label="actions", preload=False)
         self.sessions = Upserter(context, Session, None, label="sessions", preload=False)
+        self.action_owners: dict[str, str] = {}  # action number → formation number, in this run
         self.parser = etree.XMLParser(**hardened_xml_parser_options())
         # A source's first feed has nothing to compare with: every formation is parsed.
         self.first_load = not RecordProvenance.objects.filter(
@@ -139,6 +142,8 @@ class Command(ImportCommand):
                     continue
                 try:
                     item.record = parse_formation(element, item.namespace)
+                except MisencodedText as error:
+                    raise misencoded_error(self.file_label, error, line=item.line, record=item.number) from None
                 except LheoError as error:
                     item.error = error
             if item.error is not None:
@@ -151,11 +156,52 @@ class Command(ImportCommand):
         self.context.reject(
             RecordProblem(file=self.file_label, line=item.line, record=item.number, field=field, reason=reason)
         )
+        self.formations.keep(item.number)  # its earlier version, if any, stays as it was
+
+    def _clashing_actions(self, batch: list[FormationRecord]) -> list[FormationRecord]:
+        """The formations whose actions keep to themselves. An action number that belongs to
+        another formation of this source (in this file or from an earlier run) would move that
+        action silently: the formation is rejected, naming both."""
+        numbers = [action.number for record in batch for action in record.actions]
+        owned = dict(
+            Action.objects.filter(
+                pk__in=RecordProvenance.objects.filter(
+                    source=self.context.source, content_type=self.actions.content_type, external_id__in=numbers
+                ).values("object_id")
+            ).values_list("number", "formation__number")
+        )
+        kept = []
+        for record in batch:
+            clash = next(
+                (
+                    (action.number, owner)
+                    for action in record.actions
+                    for owner in [self.action_owners.get(action.number) or owned.get(action.number)]
+                    if owner is not None and owner != record.number
+                ),
+                None,
+            )
+            if clash is not None:
+                self.context.reject(
+                    RecordProblem(
+                        file=self.file_label,
+                        record=record.number,
+                        field="action/@numero",
+                        reason=f"l’action n° {clash[0]!r} est déjà celle de la formation n° {clash[1]!r} : une action "
+                        "ne change pas de formation ; donnez-lui un numéro nouveau",
+                    )
+                )
+                self.formations.keep(record.number)
+                continue
+            for action in record.actions:
+                self.action_owners[action.number] = record.number
+            kept.append(record)
+        return kept
 
     def _write(self, fingerprinted: list[tuple[FormationRecord, str]]) -> None:
         if not fingerprinted:
             return
-        batch = [record for record, _digest in fingerprinted]
+        batch = self._clashing_actions([record for record, _digest in fingerprinted])
         digests = {record.number: digest for record, digest in fingerprinted}
         for record in batch:
             self._add_provider(record.provider)
