@@ -116,15 +116,29 @@ class ImportContext:
     counts: StepCounts = field(default_factory=StepCounts)
     step_counts: dict[str, StepCounts] = field(default_factory=dict)
     rejects: list[RecordProblem] = field(default_factory=list)
-    reject_count: int = 0
+    #: the problems found; a record with several counts once in ``reject_count``
+    problem_count: int = 0
+    rejected_records: set[tuple[str, str]] = field(default_factory=set)
+    problems_seen: set[tuple[object, ...]] = field(default_factory=set)
     record_count: int = 0
     notes: list[str] = field(default_factory=list)
 
     def progress(self, label: str, total: int | None = None) -> Progress:
         return Progress(self.stderr, label, total, interactive=self.interactive)
 
+    @property
+    def reject_count(self) -> int:
+        """Records rejected (not problems: a record with two bad fields is one record)."""
+        return len(self.rejected_records)
+
     def reject(self, problem: RecordProblem) -> None:
-        self.reject_count += 1
+        # A record without an identifier is known by its line.
+        self.rejected_records.add((problem.file, problem.record or f"ligne {problem.line}"))
+        key = (problem.file, problem.line, problem.record, problem.field, problem.reason)
+        if key in self.problems_seen:  # the same problem of the same record, met twice: listed once
+            return
+        self.problems_seen.add(key)
+        self.problem_count += 1
         if len(self.rejects) < MAX_STORED_REJECTS:
             self.rejects.append(problem)
 
@@ -143,7 +157,7 @@ class ImportContext:
         share = self.reject_count / max(self.record_count, 1)
         if share > self.max_reject_share:
             first = "\n".join("  - " + problem.describe() for problem in self.rejects[:20])
-            more = f"\n  … et {self.reject_count - 20} autres" if self.reject_count > 20 else ""
+            more = f"\n  … et {self.problem_count - 20} autres problèmes" if self.problem_count > 20 else ""
             raise ImportAborted(
                 f"{self.reject_count} enregistrement(s) invalide(s) sur {self.record_count} "
                 f"({share:.1%}, seuil {self.max_reject_share:.0%}) ; rien n’a été enregistré :\n{first}{more}"

@@ -147,6 +147,23 @@ def read_csv(
             yield CsvRow(start, dict(zip(columns, fields, strict=True)))
 
 
+#: deeper than any record of an exchange format (data·inclusion needs 3): a hostile file
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value``, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def iter_json_array(path: Path, *, chunk_size: int = 1 << 16) -> Iterator[tuple[int, Any]]:
     """Yield (line, item) for each element of a top-level JSON array, streaming."""
     if not path.is_file():
@@ -215,6 +232,12 @@ def iter_json_array(path: Path, *, chunk_size: int = 1 << 16) -> Iterator[tuple[
             while True:
                 try:
                     item, end = decoder.raw_decode(buffer, position)
+                except RecursionError:
+                    raise InputError(
+                        path.name,
+                        "JSON imbriqué trop profondément pour être un enregistrement : refusé",
+                        line=start_line,
+                    ) from None
                 except json.JSONDecodeError as error:
                     if not exhausted and fill():
                         continue
@@ -232,6 +255,10 @@ def iter_json_array(path: Path, *, chunk_size: int = 1 << 16) -> Iterator[tuple[
             position = end
             expect_item = False
             after_comma = False
+            if _depth(item) > MAX_JSON_DEPTH:
+                raise InputError(
+                    path.name, f"enregistrement imbriqué sur plus de {MAX_JSON_DEPTH} niveaux : refusé", line=start_line
+                )
             yield start_line, item
 
 

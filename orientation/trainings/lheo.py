@@ -71,7 +71,7 @@ def misencoded_error(file: str, error: MisencodedText, *, line: int | None, reco
     return InputError(
         file,
         f"texte mal encodé ({error.reason}) : le fichier déclare un encodage (ISO-8859-1 ou Windows-1252) mais est "
-        'écrit en UTF-8. Corrigez la déclaration <?xml … encoding="UTF-8"?> ; rien n’a été importé.',
+        'écrit en UTF-8 : corrigez la déclaration <?xml … encoding="UTF-8"?>.',
         line=line,
         record=record,
         field=error.path,

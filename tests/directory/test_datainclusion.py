@@ -233,3 +233,29 @@ def test_two_records_of_one_provider_are_never_linked(schema, tmp_path):
     records = [place_at("Antenne", 47.59, 1.33, source="a"), place_at("Antenne", 47.59001, 1.33, source="a")]
     run_command("import_datainclusion", str(write(tmp_path / "a.json", records)), source="a")
     assert Place.objects.canonical().count() == 2
+
+
+def test_the_reject_share_counts_records_not_their_problems(schema, demo, tmp_path):
+    twice_bad = {**STRUCTURE, "id": "x", "date_maj": "hier", "code_postal": "4100"}
+    feed = write(tmp_path / "bad.json", [STRUCTURE, twice_bad])
+    message = assert_import_fails_and_changes_nothing(
+        "import_datainclusion", feed, "date_maj", "code_postal", source="dora", max_reject_share=0.4
+    )
+    assert "1 enregistrement(s) invalide(s) sur 2 (50.0%" in message
+    output = run_command("import_datainclusion", str(feed), source="dora", max_reject_share=0.5)
+    assert "1 rejetés" in output
+    assert Reject.objects.filter(record="x").count() == 2  # both problems, listed once each
+
+
+def test_a_hostile_deep_array_is_refused_with_a_message_not_a_traceback(schema, demo, tmp_path):
+    deep = tmp_path / "profond.json"
+    deep.write_text("[" + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
+    message = assert_import_fails_and_changes_nothing("import_datainclusion", deep, "imbriqué", source="dora")
+    assert "profond.json" in message
+    nested = tmp_path / "imbrique.json"
+    nested.write_text(
+        json.dumps([{**STRUCTURE, "nom": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}])
+    )
+    assert "32 niveaux" in assert_import_fails_and_changes_nothing(
+        "import_datainclusion", nested, "imbriqué", source="dora"
+    )
