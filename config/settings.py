@@ -235,6 +235,10 @@ SECOND_FACTOR_LINK_MINUTES = int(os.environ.get("SECOND_FACTOR_LINK_MINUTES", "3
 # Who else hears of a failed import, besides the source's contact (comma separated).
 IMPORT_ALERT_EMAILS = [email.strip() for email in os.environ.get("IMPORT_ALERT_EMAILS", "").split(",") if email.strip()]
 
+# The platform's own reverse proxies and load balancers: their X-Forwarded-For names the client
+# (orientation.utils.http.client_address); nobody else's is believed. Addresses or networks.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "")
+AXES_CLIENT_IP_CALLABLE = "orientation.utils.http.client_address"
 # The SIP proxies allowed to ask POST /contact/sip/route (their addresses as the web server sees them).
 CONTACT_ROUTING_ALLOWED_IPS = env_list("CONTACT_ROUTING_ALLOWED_IPS", "127.0.0.1,::1")
 # The SIP proxy waits 2 s for a decision (deploy/kamailio/kamailio.cfg): the platform decides within this.

@@ -31,6 +31,7 @@ from orientation.contact.models import (
 )
 from orientation.directory.hours import parse_hours
 from orientation.referrals.models import TextMessage
+from orientation.utils.http import address_digest
 
 logger = logging.getLogger(__name__)
 
@@ -300,7 +301,7 @@ def callback_request(
                 "nous vous rappelons bientôt."
             }
         )
-    origin = caller_digest("ip:" + address) if address else ""
+    origin = address_digest(address) if address else ""
     if (
         origin
         and Interaction.objects.filter(channel=Channel.WEB, origin_digest=origin, at__gte=since).count()

@@ -37,6 +37,7 @@ from orientation.contact import services
 from orientation.contact.codelists import Action, Channel, Need, Profile
 from orientation.contact.routing import Decision
 from orientation.utils.db import is_busy, lock_wait
+from orientation.utils.http import client_address
 
 # The keypad menus: digit → code, in the order the prompt reads them.
 PROFILE_KEYS = {
@@ -51,10 +52,6 @@ CALLBACK_KEY = "9"
 #: menus heard at most this many times; then the caller goes to the first level
 MENU_ATTEMPTS = 2
 VOICE = {"language": "fr-FR"}
-
-
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 # SIP proxy ----------------------------------------------------------------------------
@@ -81,7 +78,7 @@ def sip_route(request: HttpRequest) -> JsonResponse:
     level: the decision is made within CONTACT_ROUTING_BUDGET_SECONDS or not at all (503, and
     nothing recorded)."""
     deadline = time.monotonic() + settings.CONTACT_ROUTING_BUDGET_SECONDS
-    if _client_address(request) not in settings.CONTACT_ROUTING_ALLOWED_IPS:
+    if client_address(request) not in settings.CONTACT_ROUTING_ALLOWED_IPS:
         return JsonResponse(
             {"code": "forbidden", "detail": "Adresse non autorisée à demander l’aiguillage."}, status=403
         )
@@ -137,7 +134,7 @@ def voice_webhook(view: Any) -> Any:
             expected = twilio_signature(token, request.build_absolute_uri(), request.POST.dict())
             if not hmac.compare_digest(expected, request.headers.get("X-Twilio-Signature", "")):
                 return HttpResponse("Signature du webhook invalide.", status=403, content_type="text/plain")
-        elif _client_address(request) not in settings.VOICE_WEBHOOK_ALLOWED_IPS:
+        elif client_address(request) not in settings.VOICE_WEBHOOK_ALLOWED_IPS:
             return HttpResponse(
                 "Webhook réservé à la plateforme vocale : réglez VOICE_WEBHOOK_TOKEN, ou VOICE_WEBHOOK_ALLOWED_IPS.",
                 status=403,
@@ -331,7 +328,7 @@ def callback_form(request: HttpRequest) -> HttpResponse:
                 department=data["department"],
                 preferred_slots=", ".join(dict(SLOTS)[slot] for slot in data["preferred_slots"]),
                 consent=data["consent"],
-                address=_client_address(request),
+                address=client_address(request),
             )
         except ValidationError as error:
             for name, errors in (

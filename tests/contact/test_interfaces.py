@@ -151,7 +151,7 @@ def test_a_forged_profile_in_the_address_starts_again(client, platform):
     )
 
 
-def callback_form(client, **changes):
+def callback_form(client, HTTP_X_FORWARDED_FOR="", **changes):
     data = {
         "number": "02 54 78 54 87",
         "profile": "parent",
@@ -160,7 +160,8 @@ def callback_form(client, **changes):
         "consent": "on",
     }
     data.update(changes)
-    return client.post("/etre-rappele/", data)
+    headers = {"HTTP_X_FORWARDED_FOR": HTTP_X_FORWARDED_FOR} if HTTP_X_FORWARDED_FOR else {}
+    return client.post("/etre-rappele/", data, **headers)
 
 
 def test_the_callback_form_schedules_a_callback_and_prepares_a_text(client, platform):
@@ -291,3 +292,22 @@ def test_the_sip_route_refuses_absurd_caller_ids(client, platform, caller_id):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
     assert not Interaction.objects.exists()
+
+
+def test_behind_the_load_balancer_each_caller_has_their_own_address_limit(client, platform, settings):
+    settings.TRUSTED_PROXY_IPS = ["127.0.0.1"]  # the test client's address plays the balancer
+    for index in range(12):  # twelve people, twelve addresses: nobody is refused
+        response = client.post(
+            "/etre-rappele/",
+            {"number": f"06 12 34 56 {20 + index}", "profile": "parent", "need": "autre", "consent": "on"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{index + 1}",
+        )
+        assert "Demande de rappel enregistrée" in response.content.decode(), index
+    for index in range(10):
+        callback_form(client, number=f"06 12 34 57 {10 + index}", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    refused = client.post(
+        "/etre-rappele/",
+        {"number": "06 99 99 99 98", "profile": "parent", "need": "autre", "consent": "on"},
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert "Trop de demandes" in refused.content.decode()
