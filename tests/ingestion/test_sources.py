@@ -261,8 +261,11 @@ def test_health_pages_are_for_the_data_team_only(client, daily_source):
     client.force_login(user)
     assert "/gestion/double-authentification/" in client.get("/gestion/flux/")["Location"]
     login_verified(client, user)
-    assert client.get("/gestion/flux/carif-test/").status_code == 302
-    assert client.post("/gestion/flux/carif-test/importer/").status_code == 302
+    # Signed in with both factors but without the right: refused, not sent back to the sign-in.
+    for response in (client.get("/gestion/flux/"), client.get("/gestion/flux/carif-test/")):
+        assert response.status_code == 403
+        assert "Accès refusé" in response.content.decode()
+    assert client.post("/gestion/flux/carif-test/importer/").status_code == 403
     assert not ImportRun.objects.exists()
 
 

@@ -18,8 +18,8 @@ from orientation.ingestion.services import source_can_import, source_queue_impor
 from orientation.www.backoffice.auth import ViewFunction, staff_required
 from orientation.www.backoffice.charts import run_chart
 
-_view = permission_required("ingestion.view_source", login_url="backoffice:login")
-_change = permission_required("ingestion.change_source", login_url="backoffice:login")
+_view = permission_required("ingestion.view_source", raise_exception=True)
+_change = permission_required("ingestion.change_source", raise_exception=True)
 
 
 def view_sources(view: ViewFunction) -> ViewFunction:
