@@ -22,19 +22,19 @@ class Forbidden(ApiError):
     code = "forbidden"
 
 
-class CountOut(Schema):
+class PhoneCountOut(Schema):
     code: str
     label: str
     count: int
 
 
-class DayOut(Schema):
+class PhoneDayOut(Schema):
     day: Any
     contacts: int
     callbacks: int
 
 
-class StatisticsOut(Schema):
+class PhoneStatisticsOut(Schema):
     since: Any
     until: Any
     total: int
@@ -43,17 +43,17 @@ class StatisticsOut(Schema):
     callback_share: float
     callback_delay_minutes: float | None
     callbacks_done: int
-    per_day: list[DayOut]
-    by_profile: list[CountOut]
-    by_need: list[CountOut]
-    by_decision: list[CountOut]
-    by_partner: list[CountOut]
+    per_day: list[PhoneDayOut]
+    by_profile: list[PhoneCountOut]
+    by_need: list[PhoneCountOut]
+    by_decision: list[PhoneCountOut]
+    by_partner: list[PhoneCountOut]
     by_channel: dict[str, int]
 
 
 @contact.get(
     "/statistics",
-    response={200: StatisticsOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: PhoneStatisticsOut, 401: ErrorOut, 403: ErrorOut},
     auth=staff_session,
     summary="Appels et rappels par jour, profil, besoin, décision et partenaire",
     description="`days` : les N derniers jours (30 par défaut, 366 au plus). Parts répondues au premier niveau, "

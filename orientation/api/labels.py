@@ -76,7 +76,7 @@ class StepDelayOut(Schema):
     late: int
 
 
-class StatisticsOut(Schema):
+class LabelStatisticsOut(Schema):
     by_state: dict[str, int]
     by_region: dict[str, dict[str, int]]
     delays: list[StepDelayOut]
@@ -121,6 +121,14 @@ def _region(code: str | None) -> Region | None:
 @labels.get(
     "",
     response={200: list[LabelOut], 404: ErrorOut},
+    openapi_extra={
+        "responses": {  # merged into the JSON answer that ninja documents (same key: the number)
+            200: {
+                "description": "Le registre (JSON), ou en CSV avec `format=csv`",
+                "content": {"text/csv": {"schema": {"type": "string", "description": "une ligne par site, « ; »"}}},
+            }
+        }
+    },
     summary="Registre des structures labellisées",
     description="Les labels « Orientation pour tous » en vigueur aujourd’hui, avec leurs sites, leurs dates et "
     "leur région. `format=csv` donne le même registre en CSV (une ligne par site, séparateur « ; »), "
@@ -161,7 +169,7 @@ def coverage(request: HttpRequest) -> list[dict[str, Any]]:
 
 @labels.get(
     "/statistics",
-    response=StatisticsOut,
+    response=LabelStatisticsOut,
     summary="Chiffres anonymisés de l’instruction",
     description="Demandes déposées par état et par région, délais médians de chaque étape face aux délais "
     "réglementaires, labels expirant dans les 6 mois. Aucun nom de candidat.",

@@ -221,7 +221,7 @@ def offer_payload(offer: ServiceOffer, outcome: selectors.Outcome | None) -> dic
 
 @offers.get(
     "",
-    response={200: list[OfferItemOut], 422: ErrorOut},
+    response={200: list[OfferItemOut], 400: ErrorOut, 422: ErrorOut},
     summary="Services qui reçoivent des orientations",
     description="Filtres : `theme` (code data·inclusion), `public`, `commune` (code INSEE : les services de la "
     "commune). Chaque service porte son délai médian de réponse et son taux d’acceptation sur 6 mois.",

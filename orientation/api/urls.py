@@ -1,3 +1,5 @@
+from typing import Any
+
 from ninja import NinjaAPI
 
 from orientation.api.contact import contact
@@ -6,7 +8,26 @@ from orientation.api.labels import labels
 from orientation.api.referrals import offers, referrals
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
-api = NinjaAPI(
+
+class OrientationAPI(NinjaAPI):
+    """The API, whose OpenAPI also documents the answers every operation can give: 422 when a
+    parameter or the body is invalid (ErrorOut with ``errors``), 414 when the address is longer
+    than the web server takes (gunicorn, 4,094 bytes of request line, before the API)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(422, {"description": "Paramètres invalides", "content": error})
+                if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+                    responses.setdefault(414, {"description": "Adresse trop longue, refusée par le serveur web"})
+        return schema
+
+
+api = OrientationAPI(
     title="Orientation pour tous",
     version="1",
     description="API publique du service public de l’orientation : métiers, formations, lieux d’accueil, "
