@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-telephony dev clean
+.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -82,6 +82,10 @@ bench-import: install
 ## make bench-search: the search engine alone and through HTTP (gunicorn, 2 workers), on the 230,000-action feed
 bench-search: install
 	$(BIN)/python -m bench.search $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
+
+## make bench-relevance: hit rate in the top 3 and mean reciprocal rank of queries typed as people type, both engines
+bench-relevance: install-dev
+	$(BIN)/python -m bench.relevance $(OPEN_DATA)
 
 ## make bench-telephony: sipp at 50 new calls a second for 60 s through Kamailio and the service (2 web workers)
 bench-telephony: install

@@ -101,7 +101,9 @@ _FEMININE_ENDINGS = (
     ("euse", "eur"),
     ("ienne", "ien"),
     ("ière", "ier"),
+    ("iere", "ier"),  # typed without its accent
     ("ère", "er"),
+    ("ere", "er"),
     ("ive", "if"),
 )
 MIN_GENDERED_LENGTH = 6

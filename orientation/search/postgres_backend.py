@@ -19,7 +19,14 @@ from orientation.search.analysis import folded, query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.models import SearchEntry
 from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
-from orientation.search.ranking import choose_page, expanded, facet_counts, wants_fuzzy
+from orientation.search.ranking import (
+    choose_page,
+    expanded,
+    facet_counts,
+    relaxations,
+    spelling_distance,
+    wants_fuzzy,
+)
 from orientation.territories.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 
 CONFIG = "fr_unaccent"
@@ -91,12 +98,15 @@ class PostgresBackend:
         params = [*text_params, *filter_params]
         total = self._count(where, params)
         fuzzy = False
-        if wants_fuzzy(words, total):
-            fuzzy_where = " AND ".join(part for part in ("%s <%% spelling", filter_sql) if part)
-            fuzzy_params = [folded(words[0]), *filter_params]
+        for relaxed in relaxations(words, total):
+            relaxed_sql, relaxed_params = self._relaxed(terms, every_word=relaxed.every_word)
+            fuzzy_where = " AND ".join(part for part in (relaxed_sql, filter_sql) if part)
+            fuzzy_params = [*relaxed_params, *filter_params]
             fuzzy_total = self._count(fuzzy_where, fuzzy_params)
             if fuzzy_total > total:
                 where, params, total, fuzzy = fuzzy_where, fuzzy_params, fuzzy_total, True
+            if not wants_fuzzy(words, total):
+                break
         rank_sql, rank_params = self._rank(terms, fuzzy)
         select = (
             f"SELECT id, kind, key, title, subtitle, body, latitude, longitude, {rank_sql} AS score "
@@ -118,8 +128,9 @@ class PostgresBackend:
         )
 
     @staticmethod
-    def _tsquery(terms: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
-        """Every word, each with its synonyms' words as an alternative, stemmed with and without accents."""
+    def _tsquery(terms: list[tuple[str, list[str]]], *, any_word: bool = False) -> tuple[str, list[str]]:
+        """Every word (any, with ``any_word``), each with its synonyms' words as an alternative,
+        stemmed with and without accents."""
         parts, params = [], []
         for word, synonyms in terms:
             alternatives = [word, " ".join(synonyms)] if synonyms else [word]
@@ -129,7 +140,21 @@ class PostgresBackend:
                 + ")"
             )
             params += [text for text in alternatives for _config in range(2)]
-        return " && ".join(parts), params
+        return (" || " if any_word else " && ").join(parts), params
+
+    def _relaxed(self, terms: list[tuple[str, list[str]]], *, every_word: bool) -> tuple[str, list[Any]]:
+        """Every word (or any, ``every_word`` off), as typed or as a close spelling of a word of a
+        title or a name (pg_trgm's word similarity), as the Tantivy engine does."""
+        parts, params = [], []
+        for term in terms:
+            tsquery, term_params = self._tsquery([term])
+            if spelling_distance(folded(term[0])):
+                parts.append(f"(document @@ ({tsquery}) OR %s <%% spelling)")
+                params += [*term_params, folded(term[0])]
+            else:
+                parts.append(f"document @@ ({tsquery})")
+                params += term_params
+        return "(" + (" AND " if every_word else " OR ").join(parts) + ")", params
 
     def _text(self, terms: list[tuple[str, list[str]]]) -> tuple[str, list[Any]]:
         if not terms:
@@ -141,7 +166,13 @@ class PostgresBackend:
         if not terms:
             return "0.0", []
         if fuzzy:
-            return "word_similarity(%s, spelling)", [folded(terms[0][0])]
+            # What matches as typed first (any word's rank), then the closest spellings.
+            tsquery, params = self._tsquery(terms, any_word=True)
+            similarity = " + ".join("word_similarity(%s, spelling)" for _ in terms)
+            return (
+                f"ts_rank_cd('{{0.1, 0.25, 0.5, 1.0}}', document, ({tsquery}), 1) * 10 + {similarity}",
+                [*params, *(folded(word) for word, _synonyms in terms)],
+            )
         tsquery, params = self._tsquery(terms)
         # The same weights as the Tantivy fields (title 4, names 2, text 1), and general records first.
         return f"ts_rank_cd('{{0.1, 0.25, 0.5, 1.0}}', document, ({tsquery}), 1) * log(2 + weight)", params

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from orientation.search.analysis import folded, masculine
@@ -13,16 +14,46 @@ from orientation.territories.geo import planar_distance
 
 T = TypeVar("T")
 
-#: fewer matches than this for a single word: close spellings are searched too
+#: fewer matches than this: close spellings are searched too (then any of the words)
 FUZZY_BELOW = 3
 FUZZY_MIN_LENGTH = 5
+#: from this length a word may be two letters off (« infirmiaire » for « infirmière »)
+TWO_TYPOS_LENGTH = 8
 #: matches placed on the map in Python at most (a radius keeps far fewer)
 DISTANCE_CANDIDATES = 5000
 FACETS = ("kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine")
 
 
 def wants_fuzzy(words: list[str], total: int) -> bool:
-    return total < FUZZY_BELOW and len(words) == 1 and len(words[0]) >= FUZZY_MIN_LENGTH
+    """Too few matches for what was typed: a word may be misspelt, or one word too many. Several
+    words that found something found what they say (« community manager »): only a single word
+    with fewer than FUZZY_BELOW matches, or several words with none, are tried again."""
+    below = FUZZY_BELOW if len(words) == 1 else 1
+    return total < below and any(len(word) >= FUZZY_MIN_LENGTH for word in words)
+
+
+def spelling_distance(word: str) -> int:
+    """How many letters a word typed may be off: none when short, one, two from 8 letters."""
+    if len(word) < FUZZY_MIN_LENGTH:
+        return 0
+    return 2 if len(word) >= TWO_TYPOS_LENGTH else 1
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    #: every word must match (else any of them, the best matching most)
+    every_word: bool
+
+
+def relaxations(words: list[str], total: int) -> list[Relaxation]:
+    """What both engines try, in order, when a query finds too little: every word with close
+    spellings; then, for several words, any of them (« fleuriste mariage » finds the florist)."""
+    if not wants_fuzzy(words, total):
+        return []
+    steps = [Relaxation(every_word=True)]
+    if len(words) > 1:
+        steps.append(Relaxation(every_word=False))
+    return steps
 
 
 def page_near(

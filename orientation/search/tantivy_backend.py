@@ -28,16 +28,24 @@ from orientation.search.ranking import (
     choose_page,
     expanded,
     facet_counts,
+    relaxations,
+    spelling_distance,
     wants_fuzzy,
 )
 from orientation.territories.geo import bounding_box, distance_km, planar_distance
 
 ANALYZER = "fr_stem"
+#: accents folded *before* stemming: what is typed without accents stems as the accented word
+#: does (« securite » and « sécurité » both give « securit »; stemmed first, « sécurité » gives
+#: « secur »). Every text field is indexed both ways, and a word matches either.
+UNACCENTED_ANALYZER = "fr_unaccent"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
 PLAIN_ANALYZER = "fr_plain"
 #: how often a search looks whether a rebuild swapped the index
 POINTER_CHECK_SECONDS = 1.0
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
+#: the fields analysed the second way (UNACCENTED_ANALYZER), scored with their base field
+UNACCENTED_FIELDS = [f"{name}_u" for name in TEXT_FIELDS]
 #: a geographic point in one integer: latitude and longitude to 1e-5 degree (about 1 m),
 #: which the engine returns with each match without loading the document
 GEO_SCALE = 100_000
@@ -72,6 +80,17 @@ def french_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+def unaccented_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("french"))
+        .build()
+    )
+
+
 def plain_analyzer() -> tantivy.TextAnalyzer:
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
@@ -88,7 +107,10 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
+    for name in UNACCENTED_FIELDS:
+        builder.add_text_field(name, stored=False, tokenizer_name=UNACCENTED_ANALYZER)
     builder.add_text_field("spelling", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
+    builder.add_text_field("spelling_title", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
     builder.add_text_field("subtitle", stored=True, tokenizer_name="raw", index_option="basic")
     # Facet tags are counted (a fast field); other tags (code:…, rome:…) only filter.
     builder.add_text_field("tags", stored=False, tokenizer_name="raw", fast=True)
@@ -113,6 +135,7 @@ class TantivyBackend:
         self._checked_at = 0.0
         self.schema = build_schema()
         self.analyzer = french_analyzer()
+        self.unaccented = unaccented_analyzer()
         self.plain = plain_analyzer()
 
     # -- building ----------------------------------------------------------------------
@@ -145,6 +168,7 @@ class TantivyBackend:
 
     def _register(self, index: tantivy.Index) -> None:
         index.register_tokenizer(ANALYZER, self.analyzer)
+        index.register_tokenizer(UNACCENTED_ANALYZER, self.unaccented)
         index.register_tokenizer(PLAIN_ANALYZER, self.plain)
 
     def _document(self, document: SearchDocument) -> tantivy.Document:
@@ -154,7 +178,11 @@ class TantivyBackend:
             "title": document.title,
             "names": document.names,
             "body": document.body,
+            "title_u": document.title,
+            "names_u": document.names,
+            "body_u": document.body,
             "spelling": f"{document.title} {document.names}",
+            "spelling_title": document.title,
             "subtitle": document.subtitle,
             "tags": [f"kind:{document.kind}", *(tag for tag in document.tags if _is_facet(tag))],
             "links": [tag for tag in document.tags if not _is_facet(tag)],
@@ -213,11 +241,13 @@ class TantivyBackend:
         )
         total = int(first.count)  # type: ignore[union-attr]
         fuzzy = False
-        if wants_fuzzy(words, total):
-            fuzzy_query = self._combine(self._text_query(terms, fuzzy=True), filters)
+        for relaxed in relaxations(words, total):
+            fuzzy_query = self._combine(self._text_query(terms, fuzzy=True, every_word=relaxed.every_word), filters)
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
                 combined, total, fuzzy, first = fuzzy_query, fuzzy_total, True, None
+            if not wants_fuzzy(words, total):
+                break
 
         def ranked(start: int, limit: int) -> list[tuple[float, Any]]:
             if limit == 0:
@@ -277,16 +307,21 @@ class TantivyBackend:
             facets["kind"] = dict(kinds_inside)
         return SearchResults(query=query, total=total, hits=hits, facets=facets, fuzzy=fuzzy)
 
-    def _text_query(self, terms: list[tuple[str, list[str]]], *, fuzzy: bool) -> tantivy.Query | None:
+    def _text_query(
+        self, terms: list[tuple[str, list[str]]], *, fuzzy: bool, every_word: bool = True
+    ) -> tantivy.Query | None:
+        """Every word (or, ``every_word`` off, any of them), each as typed, or standing for its
+        synonyms; with ``fuzzy``, a word long enough may also be a close spelling of a word of
+        a title or a name (SPELLING_DISTANCE)."""
         clauses = []
+        occur = tantivy.Occur.Must if every_word else tantivy.Occur.Should
         for word, synonyms in terms:
-            if fuzzy:
-                tokens = self.plain.analyze(word)
-                if tokens:
-                    field_query = tantivy.Query.fuzzy_term_query(self.schema, "spelling", tokens[0], distance=1)
-                    clauses.append((tantivy.Occur.Must, field_query))
-                continue
             clause = self._word_query(word)
+            tokens = self.plain.analyze(word) if fuzzy else []
+            distance = spelling_distance(tokens[0]) if tokens else 0
+            if distance:
+                options = [item for item in (clause, self._close_spelling(tokens[0], distance)) if item is not None]
+                clause = tantivy.Query.boolean_query([(tantivy.Occur.Should, item) for item in options])
             expansion = [found for other in synonyms if (found := self._word_query(other)) is not None]
             if expansion:
                 # « nounou » finds itself, or every word of « garde d’enfant »
@@ -294,23 +329,40 @@ class TantivyBackend:
                 options = [item for item in (clause, meaning) if item is not None]
                 clause = tantivy.Query.boolean_query([(tantivy.Occur.Should, item) for item in options])
             if clause is not None:
-                clauses.append((tantivy.Occur.Must, clause))
+                clauses.append((occur, clause))
         if not clauses:
             return None
         return tantivy.Query.boolean_query(clauses)
+
+    def _close_spelling(self, token: str, distance: int) -> tantivy.Query:
+        """A word of a title or a name within ``distance`` letters of ``token``; the closer and
+        the more in a title, the higher (a close-spelling match scores the same whatever the
+        word, so the boosts rank them)."""
+        options = []
+        for field, boost in (("spelling_title", 3.0), ("spelling", 1.0)):
+            for letters in range(1, distance + 1):
+                close = tantivy.Query.fuzzy_term_query(
+                    self.schema, field, token, distance=letters, transposition_cost_one=True
+                )
+                options.append((tantivy.Occur.Should, tantivy.Query.boost_query(close, boost * (3 - letters))))
+        return tantivy.Query.boolean_query(options)
 
     @staticmethod
     def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
         return int(searcher.search(query, limit=1, count=True).count)  # type: ignore[attr-defined]
 
     def _word_query(self, word: str) -> tantivy.Query | None:
-        terms = self.analyzer.analyze(word)
-        if not terms:
+        """The word in any text field, stemmed with its accents or without them: in each field
+        the better of the two counts (a word the two analyses agree on scores as it always did)."""
+        stemmed, unaccented = self.analyzer.analyze(word), self.unaccented.analyze(word)
+        if not stemmed and not unaccented:
             return None
-        per_field = [
-            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, name, terms[0]), boost)
-            for name, boost in TEXT_FIELDS.items()
-        ]
+        per_field = []
+        for name, boost in TEXT_FIELDS.items():
+            either = [tantivy.Query.term_query(self.schema, name, term) for term in stemmed[:1]]
+            either += [tantivy.Query.term_query(self.schema, f"{name}_u", term) for term in unaccented[:1]]
+            best = either[0] if len(either) == 1 else tantivy.Query.disjunction_max_query(either, 0.0)
+            per_field.append(tantivy.Query.boost_query(best, boost))
         return tantivy.Query.disjunction_max_query(per_field, 0.1)
 
     def _filters(self, query: SearchQuery) -> list[tantivy.Query]:

@@ -53,6 +53,23 @@ def test_a_typo_in_a_single_long_word_is_forgiven_and_said(indexed):
     assert not search(SearchQuery(text="infirmière")).fuzzy
 
 
+@pytest.mark.parametrize("text", ["infirmiere", "INFIRMIERE", "infirmieres liberales", "Infirmière libérale"])
+def test_the_word_typed_without_accents_meets_the_accented_word(indexed, text):
+    results = search(SearchQuery(text=text, kind=Kind.OCCUPATION))
+    assert keys(results)[0] == (Kind.OCCUPATION, "J1506"), text
+
+
+def test_a_typo_inside_several_words_is_forgiven(indexed):
+    results = search(SearchQuery(text="infirmeire liberale", kind=Kind.OCCUPATION))
+    assert results.fuzzy
+    assert keys(results)[0] == (Kind.OCCUPATION, "J1506")
+
+
+def test_a_word_too_many_still_finds_the_rest(indexed):
+    results = search(SearchQuery(text="infirmière martienne", kind=Kind.OCCUPATION))
+    assert (Kind.OCCUPATION, "J1506") in keys(results)[:3]
+
+
 def test_operator_synonyms_take_effect(indexed):
     assert search(SearchQuery(text="marmiton", kind=Kind.OCCUPATION)).total == 0
     synonym_save(term="Marmiton", expansion="cuisinier")
