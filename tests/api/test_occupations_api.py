@@ -36,4 +36,4 @@ def test_openapi_document_describes_the_endpoint(client):
     document = response.json()
     assert document["openapi"].startswith("3.")
     operation = document["paths"]["/api/v1/occupations/{code}"]["get"]
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "404", "422"}  # 422: a code that is not one

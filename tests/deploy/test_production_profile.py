@@ -30,7 +30,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION} | environment
+    # As a deployment starts: none of this test run's settings (the browser tests' async switch…).
+    left_out = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in left_out} | environment
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=120
     )
