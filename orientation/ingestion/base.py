@@ -20,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Generic, TypeVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from orientation.ingestion.bulk import insert_rows, update_rows
@@ -33,6 +35,8 @@ from orientation.ingestion.notifications import notify_failed_run
 M = TypeVar("M", bound=models.Model)
 
 #: Rejects kept in detail per run; beyond that only the count grows.
+#: rejected records listed at the end of a run's output (all of them are kept, up to MAX_STORED_REJECTS)
+REJECTS_LISTED = 20
 MAX_STORED_REJECTS = 5000
 BATCH_SIZE = 500
 #: how often a step of unknown length writes a progress line when stderr is a log
@@ -579,7 +583,21 @@ class ImportCommand(BaseCommand):
             f"{prefix} en {elapsed:.1f} s : {counts.created} créés, {counts.updated} mis à jour, "
             f"{counts.unchanged} inchangés{absent}, {context.reject_count} rejetés.{nothing}"
             + (f" [créés/mis à jour/inchangés par type : {details}]" if details else "")
+            + self._rejects_listing(context, run)
         )
+
+    @staticmethod
+    def _rejects_listing(context: ImportContext, run: ImportRun) -> str:
+        """The rejected records, as the failure message lists them: the first 20, and where the rest is."""
+        if not context.rejects:
+            return ""
+        shown = REJECTS_LISTED
+        lines = [f"\nRejetés ({context.reject_count} enregistrement(s), {context.problem_count} problème(s)) :"]
+        lines += ["  - " + problem.describe() for problem in context.rejects[:shown]]
+        if context.problem_count > shown:
+            where = settings.SITE_URL + reverse("backoffice:feed_rejects_csv", args=[run.source.name])
+            lines.append(f"  … et {context.problem_count - shown} autres : tous dans {where}")
+        return "\n".join(lines)
 
 
 def _queue_search_rebuild() -> None:

@@ -260,3 +260,23 @@ def test_a_hostile_deep_array_is_refused_with_a_message_not_a_traceback(schema, 
     assert "32 niveaux" in assert_import_fails_and_changes_nothing(
         "import_datainclusion", nested, "imbriqué", source="dora"
     )
+
+
+def test_a_run_with_rejects_lists_them_at_its_end(schema, demo, tmp_path):
+    """Not only « 1 rejetés »: which record, where and why, as a failed run says it."""
+    feed = write(tmp_path / "mixed.json", [STRUCTURE, {**STRUCTURE, "id": "dora--court", "code_postal": "4100"}])
+    output = run_command("import_datainclusion", str(feed), source="dora", max_reject_share=0.5)
+    assert "1 rejetés" in output
+    assert "Rejetés (1 enregistrement(s), 1 problème(s)) :" in output
+    assert "mixed.json, ligne" in output
+    assert "enregistrement dora--court" in output
+    assert "code_postal" in output
+    assert "texte de moins de 5 caractères" in output
+
+
+def test_beyond_twenty_rejects_the_output_says_where_the_rest_is(schema, demo, tmp_path):
+    bad = [{**STRUCTURE, "id": f"dora--court-{index}", "code_postal": "4100"} for index in range(25)]
+    feed = write(tmp_path / "many.json", [STRUCTURE, *bad])
+    output = run_command("import_datainclusion", str(feed), source="dora", max_reject_share=1)
+    assert output.count("texte de moins de 5 caractères") == 20
+    assert "… et 5 autres : tous dans http://127.0.0.1:8000/gestion/flux/dora/rejets.csv" in output
