@@ -157,3 +157,37 @@ def test_the_admin_resets_from_the_user_list(staff, verified_admin_client, mailo
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert "réinitialisée par" in mailoutbox[0].body
+
+
+@pytest.fixture
+def enrolled(staff) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=staff, name="Application d’authentification", confirmed=True)
+
+
+def test_the_code_page_is_one_plain_field_with_the_device_chosen(staff, enrolled):
+    client = signed_in_with_password(staff)
+    page = client.get("/gestion/double-authentification/").content.decode()
+    assert "Code à 6 chiffres" in page
+    for raw in ("Otp device", "Otp token", "Otp challenge", "otp_device"):
+        assert raw not in page
+    response = client.post("/gestion/double-authentification/", {"otp_token": code_of(enrolled), "next": "/gestion/"})
+    assert response["Location"] == "/gestion/"
+
+
+def test_every_failure_of_a_code_says_why(staff, enrolled):
+    client = signed_in_with_password(staff)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):  # the clock stands still: the wait below is certain
+        right = code_of(enrolled)
+        wrong = "000000" if right != "000000" else "111111"
+        page = client.post("/gestion/double-authentification/", {"otp_token": wrong}).content.decode()
+        assert "Ce code ne correspond pas" in page
+        page = client.post("/gestion/double-authentification/", {"otp_token": right}).content.decode()
+        assert "Trop de codes erronés" in page  # django-otp makes one wait a second after a wrong code
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        assert client.post("/gestion/double-authentification/", {"otp_token": right}).status_code == 302
+    # A second sign-in within the same 30 seconds, with the same code: told to wait for the next one.
+    other = signed_in_with_password(staff)
+    with time_machine.travel(start + timedelta(seconds=3), tick=False):
+        page = other.post("/gestion/double-authentification/", {"otp_token": right}).content.decode()
+    assert "Ce code a déjà servi" in page
