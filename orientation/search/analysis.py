@@ -127,3 +127,10 @@ def gender_variants(text: str) -> list[str]:
     words = query_words(text)
     seen = set(words)
     return [form for form in dict.fromkeys(masculine(word) for word in words) if form not in seen]
+
+
+def unaccented_twins(text: str) -> str:
+    """The accented words of ``text``, once each, without their accents (« Agent de sécurité » →
+    « securite »): indexed beside the text, so that a word typed without accents, which Snowball
+    stems otherwise (« securite » → « securit », « sécurité » → « secur »), meets it."""
+    return " ".join(dict.fromkeys(folded(word) for word in _WORD.findall(text or "") if not word.isascii()))

@@ -24,7 +24,6 @@ from orientation.search.ranking import (
     expanded,
     facet_counts,
     relaxations,
-    spelling_distance,
     wants_fuzzy,
 )
 from orientation.territories.geo import EARTH_RADIUS_KM, bounding_box, distance_km
@@ -98,8 +97,8 @@ class PostgresBackend:
         params = [*text_params, *filter_params]
         total = self._count(where, params)
         fuzzy = False
-        for relaxed in relaxations(words, total):
-            relaxed_sql, relaxed_params = self._relaxed(terms, every_word=relaxed.every_word)
+        for relaxed in relaxations(words, total, near=query.point is not None):
+            relaxed_sql, relaxed_params = self._relaxed(terms, misspelt=relaxed.misspelt, every_word=relaxed.every_word)
             fuzzy_where = " AND ".join(part for part in (relaxed_sql, filter_sql) if part)
             fuzzy_params = [*relaxed_params, *filter_params]
             fuzzy_total = self._count(fuzzy_where, fuzzy_params)
@@ -142,13 +141,15 @@ class PostgresBackend:
             params += [text for text in alternatives for _config in range(2)]
         return (" || " if any_word else " && ").join(parts), params
 
-    def _relaxed(self, terms: list[tuple[str, list[str]]], *, every_word: bool) -> tuple[str, list[Any]]:
+    def _relaxed(
+        self, terms: list[tuple[str, list[str]]], *, misspelt: frozenset[str], every_word: bool
+    ) -> tuple[str, list[Any]]:
         """Every word (or any, ``every_word`` off), as typed or as a close spelling of a word of a
         title or a name (pg_trgm's word similarity), as the Tantivy engine does."""
         parts, params = [], []
         for term in terms:
             tsquery, term_params = self._tsquery([term])
-            if spelling_distance(folded(term[0])):
+            if term[0] in misspelt:
                 parts.append(f"(document @@ ({tsquery}) OR %s <%% spelling)")
                 params += [*term_params, folded(term[0])]
             else:

@@ -43,16 +43,30 @@ def spelling_distance(word: str) -> int:
 class Relaxation:
     #: every word must match (else any of them, the best matching most)
     every_word: bool
+    #: the words that may be a close spelling of an indexed word (the others as typed)
+    misspelt: frozenset[str]
 
 
-def relaxations(words: list[str], total: int) -> list[Relaxation]:
-    """What both engines try, in order, when a query finds too little: every word with close
-    spellings; then, for several words, any of them (« fleuriste mariage » finds the florist)."""
+def relaxations(
+    words: list[str], total: int, *, unknown: set[str] | None = None, near: bool = False
+) -> list[Relaxation]:
+    """What both engines try, in order, when a query finds too little: every word, the misspelt
+    ones with close spellings; then, for several words and no place, any of them (« fleuriste
+    mariage » finds the florist; near a town, nothing found nearby is an answer, not a typo).
+
+    ``unknown``: the words no document holds, when the engine can tell (a word that is indexed
+    is not searched as a close spelling: that costs, and finds what it was not). None: any word
+    long enough may be misspelt."""
     if not wants_fuzzy(words, total):
         return []
-    steps = [Relaxation(every_word=True)]
-    if len(words) > 1:
-        steps.append(Relaxation(every_word=False))
+    # A single word that finds so little may be misspelt even if indexed (« plombie » stems as
+    # « plomb »); among several, only those no document holds are.
+    misspelt = frozenset(
+        word for word in words if spelling_distance(word) and (unknown is None or len(words) == 1 or word in unknown)
+    )
+    steps = [Relaxation(every_word=True, misspelt=misspelt)] if misspelt else []
+    if len(words) > 1 and not near:
+        steps.append(Relaxation(every_word=False, misspelt=misspelt))
     return steps
 
 

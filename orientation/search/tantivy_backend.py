@@ -19,7 +19,7 @@ from typing import Any
 
 import tantivy
 
-from orientation.search.analysis import query_words
+from orientation.search.analysis import folded, query_words, unaccented_twins
 from orientation.search.documents import SearchDocument
 from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults
 from orientation.search.ranking import (
@@ -35,17 +35,17 @@ from orientation.search.ranking import (
 from orientation.territories.geo import bounding_box, distance_km, planar_distance
 
 ANALYZER = "fr_stem"
-#: accents folded *before* stemming: what is typed without accents stems as the accented word
-#: does (« securite » and « sécurité » both give « securit »; stemmed first, « sécurité » gives
-#: « secur »). Every text field is indexed both ways, and a word matches either.
-UNACCENTED_ANALYZER = "fr_unaccent"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
 PLAIN_ANALYZER = "fr_plain"
 #: how often a search looks whether a rebuild swapped the index
 POINTER_CHECK_SECONDS = 1.0
 TEXT_FIELDS = {"title": 4.0, "names": 2.0, "body": 1.0}
-#: the fields analysed the second way (UNACCENTED_ANALYZER), scored with their base field
-UNACCENTED_FIELDS = [f"{name}_u" for name in TEXT_FIELDS]
+#: Snowball stems a word differently with and without its accents (« sécurité » → « secur »,
+#: « securite » → « securit »). Beside each text field, a small field holds the accented words of
+#: that text without their accents (``analysis.unaccented_twins``), scored with its field: what is
+#: typed without accents meets the accented word, and a word typed with accents looks for its
+#: unaccented form too. The twins are a few words a document: their postings cost little.
+TWIN_FIELDS = {name: f"{name}_twins" for name in TEXT_FIELDS}
 #: a geographic point in one integer: latitude and longitude to 1e-5 degree (about 1 m),
 #: which the engine returns with each match without loading the document
 GEO_SCALE = 100_000
@@ -80,17 +80,6 @@ def french_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
-def unaccented_analyzer() -> tantivy.TextAnalyzer:
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("french"))
-        .build()
-    )
-
-
 def plain_analyzer() -> tantivy.TextAnalyzer:
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
@@ -107,8 +96,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
-    for name in UNACCENTED_FIELDS:
-        builder.add_text_field(name, stored=False, tokenizer_name=UNACCENTED_ANALYZER)
+    for name in TWIN_FIELDS.values():
+        builder.add_text_field(name, stored=False, tokenizer_name=ANALYZER)
     builder.add_text_field("spelling", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
     builder.add_text_field("spelling_title", stored=False, tokenizer_name=PLAIN_ANALYZER, index_option="basic")
     builder.add_text_field("subtitle", stored=True, tokenizer_name="raw", index_option="basic")
@@ -135,7 +124,6 @@ class TantivyBackend:
         self._checked_at = 0.0
         self.schema = build_schema()
         self.analyzer = french_analyzer()
-        self.unaccented = unaccented_analyzer()
         self.plain = plain_analyzer()
 
     # -- building ----------------------------------------------------------------------
@@ -168,7 +156,6 @@ class TantivyBackend:
 
     def _register(self, index: tantivy.Index) -> None:
         index.register_tokenizer(ANALYZER, self.analyzer)
-        index.register_tokenizer(UNACCENTED_ANALYZER, self.unaccented)
         index.register_tokenizer(PLAIN_ANALYZER, self.plain)
 
     def _document(self, document: SearchDocument) -> tantivy.Document:
@@ -178,9 +165,9 @@ class TantivyBackend:
             "title": document.title,
             "names": document.names,
             "body": document.body,
-            "title_u": document.title,
-            "names_u": document.names,
-            "body_u": document.body,
+            "title_twins": unaccented_twins(document.title),
+            "names_twins": unaccented_twins(document.names),
+            "body_twins": unaccented_twins(document.body),
             "spelling": f"{document.title} {document.names}",
             "spelling_title": document.title,
             "subtitle": document.subtitle,
@@ -230,7 +217,7 @@ class TantivyBackend:
         words = query_words(query.text)
         terms = expanded(words, synonyms or {})
         filters = self._filters(query)
-        combined = self._combine(self._text_query(terms, fuzzy=False), filters)
+        combined = self._combine(self._text_query(terms), filters)
         page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
         offset = (max(query.page, 1) - 1) * page_size
         # Only occupations have a weight (their number of names): other kinds skip reading it.
@@ -241,8 +228,14 @@ class TantivyBackend:
         )
         total = int(first.count)  # type: ignore[union-attr]
         fuzzy = False
-        for relaxed in relaxations(words, total):
-            fuzzy_query = self._combine(self._text_query(terms, fuzzy=True, every_word=relaxed.every_word), filters)
+        steps = relaxations(
+            words, total, unknown=self._unknown(searcher, terms) if wants_fuzzy(words, total) else set(),
+            near=query.point is not None,
+        )  # fmt: skip
+        for relaxed in steps:
+            fuzzy_query = self._combine(
+                self._text_query(terms, misspelt=relaxed.misspelt, every_word=relaxed.every_word), filters
+            )
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
                 combined, total, fuzzy, first = fuzzy_query, fuzzy_total, True, None
@@ -307,17 +300,36 @@ class TantivyBackend:
             facets["kind"] = dict(kinds_inside)
         return SearchResults(query=query, total=total, hits=hits, facets=facets, fuzzy=fuzzy)
 
+    def _unknown(self, searcher: tantivy.Searcher, terms: list[tuple[str, list[str]]]) -> set[str]:
+        """The words no document holds, in either analysis, nor any word they stand for (read
+        from the terms' document frequencies: no search)."""
+
+        def indexed(word: str) -> bool:
+            for form in dict.fromkeys((word, folded(word))):
+                for term in self.analyzer.analyze(form)[:1]:
+                    if any(
+                        searcher.doc_freq(field, term) for name in TEXT_FIELDS for field in (name, TWIN_FIELDS[name])
+                    ):
+                        return True
+            return False
+
+        return {word for word, synonyms in terms if not indexed(word) and not any(map(indexed, synonyms))}
+
     def _text_query(
-        self, terms: list[tuple[str, list[str]]], *, fuzzy: bool, every_word: bool = True
+        self,
+        terms: list[tuple[str, list[str]]],
+        *,
+        misspelt: frozenset[str] = frozenset(),
+        every_word: bool = True,
     ) -> tantivy.Query | None:
         """Every word (or, ``every_word`` off, any of them), each as typed, or standing for its
-        synonyms; with ``fuzzy``, a word long enough may also be a close spelling of a word of
-        a title or a name (SPELLING_DISTANCE)."""
+        synonyms; a ``misspelt`` word may also be a close spelling of a word of a title or a
+        name (ranking.spelling_distance)."""
         clauses = []
         occur = tantivy.Occur.Must if every_word else tantivy.Occur.Should
         for word, synonyms in terms:
             clause = self._word_query(word)
-            tokens = self.plain.analyze(word) if fuzzy else []
+            tokens = self.plain.analyze(word) if word in misspelt else []
             distance = spelling_distance(tokens[0]) if tokens else 0
             if distance:
                 options = [item for item in (clause, self._close_spelling(tokens[0], distance)) if item is not None]
@@ -352,17 +364,18 @@ class TantivyBackend:
         return int(searcher.search(query, limit=1, count=True).count)  # type: ignore[attr-defined]
 
     def _word_query(self, word: str) -> tantivy.Query | None:
-        """The word in any text field, stemmed with its accents or without them: in each field
-        the better of the two counts (a word the two analyses agree on scores as it always did)."""
-        stemmed, unaccented = self.analyzer.analyze(word), self.unaccented.analyze(word)
-        if not stemmed and not unaccented:
+        """The word in any text field, or in that field's unaccented twins; typed with accents,
+        its unaccented form too (a text written without accents). In each field the best of
+        these counts, so a word found as typed scores as it always did."""
+        stems = [self.analyzer.analyze(form)[:1] for form in dict.fromkeys((word, folded(word)))]
+        terms = list(dict.fromkeys(term for found in stems for term in found))
+        if not terms:
             return None
         per_field = []
         for name, boost in TEXT_FIELDS.items():
-            either = [tantivy.Query.term_query(self.schema, name, term) for term in stemmed[:1]]
-            either += [tantivy.Query.term_query(self.schema, f"{name}_u", term) for term in unaccented[:1]]
-            best = either[0] if len(either) == 1 else tantivy.Query.disjunction_max_query(either, 0.0)
-            per_field.append(tantivy.Query.boost_query(best, boost))
+            either = [tantivy.Query.term_query(self.schema, name, term) for term in terms]
+            either += [tantivy.Query.term_query(self.schema, TWIN_FIELDS[name], term) for term in terms]
+            per_field.append(tantivy.Query.boost_query(tantivy.Query.disjunction_max_query(either, 0.0), boost))
         return tantivy.Query.disjunction_max_query(per_field, 0.1)
 
     def _filters(self, query: SearchQuery) -> list[tantivy.Query]:
