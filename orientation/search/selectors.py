@@ -65,9 +65,12 @@ def search(query: SearchQuery) -> SearchResults:
 
 @dataclass(frozen=True)
 class Location:
+    #: what the geocoder reads back (« Blois (41) »: the value of the suggestions and the API)
     label: str
     latitude: float
     longitude: float
+    #: what a heading says (« Blois (Loir-et-Cher) »: a department number reads like a count)
+    title: str = ""
 
 
 #: a town typed by a person is looked up once an hour per process (data changes by import)
@@ -88,5 +91,8 @@ def _locate(text: str) -> Location | None:
         return None
     commune = found.commune
     return Location(
-        label=f"{commune.name} ({commune.department.code})", latitude=found.latitude, longitude=found.longitude
+        label=f"{commune.name} ({commune.department.code})",
+        latitude=found.latitude,
+        longitude=found.longitude,
+        title=f"{commune.name} ({commune.department.name})",
     )

@@ -217,7 +217,7 @@ class TantivyBackend:
         words = query_words(query.text)
         terms = expanded(words, synonyms or {})
         filters = self._filters(query)
-        combined = self._combine(self._text_query(terms), filters)
+        combined = self._combine(self._text_query(searcher, terms), filters)
         page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
         offset = (max(query.page, 1) - 1) * page_size
         # Only occupations have a weight (their number of names): other kinds skip reading it.
@@ -234,7 +234,7 @@ class TantivyBackend:
         )  # fmt: skip
         for relaxed in steps:
             fuzzy_query = self._combine(
-                self._text_query(terms, misspelt=relaxed.misspelt, every_word=relaxed.every_word), filters
+                self._text_query(searcher, terms, misspelt=relaxed.misspelt, every_word=relaxed.every_word), filters
             )
             fuzzy_total = self._count(searcher, fuzzy_query)
             if fuzzy_total > total:
@@ -317,6 +317,7 @@ class TantivyBackend:
 
     def _text_query(
         self,
+        searcher: tantivy.Searcher,
         terms: list[tuple[str, list[str]]],
         *,
         misspelt: frozenset[str] = frozenset(),
@@ -328,13 +329,13 @@ class TantivyBackend:
         clauses = []
         occur = tantivy.Occur.Must if every_word else tantivy.Occur.Should
         for word, synonyms in terms:
-            clause = self._word_query(word)
+            clause = self._word_query(searcher, word)
             tokens = self.plain.analyze(word) if word in misspelt else []
             distance = spelling_distance(tokens[0]) if tokens else 0
             if distance:
                 options = [item for item in (clause, self._close_spelling(tokens[0], distance)) if item is not None]
                 clause = tantivy.Query.boolean_query([(tantivy.Occur.Should, item) for item in options])
-            expansion = [found for other in synonyms if (found := self._word_query(other)) is not None]
+            expansion = [found for other in synonyms if (found := self._word_query(searcher, other)) is not None]
             if expansion:
                 # « nounou » finds itself, or every word of « garde d’enfant »
                 meaning = tantivy.Query.boolean_query([(tantivy.Occur.Must, item) for item in expansion])
@@ -363,19 +364,25 @@ class TantivyBackend:
     def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
         return int(searcher.search(query, limit=1, count=True).count)  # type: ignore[attr-defined]
 
-    def _word_query(self, word: str) -> tantivy.Query | None:
+    def _word_query(self, searcher: tantivy.Searcher, word: str) -> tantivy.Query | None:
         """The word in any text field, or in that field's unaccented twins; typed with accents,
         its unaccented form too (a text written without accents). In each field the best of
-        these counts, so a word found as typed scores as it always did."""
+        these counts, so a word found as typed scores as it always did. A form no document of
+        the field holds is left out (read from the term's document frequency): most words have
+        no accent to lose, and their query is what it always was."""
         stems = [self.analyzer.analyze(form)[:1] for form in dict.fromkeys((word, folded(word)))]
-        terms = list(dict.fromkeys(term for found in stems for term in found))
-        if not terms:
+        typed, *others = list(dict.fromkeys(term for found in stems for term in found)) or [""]
+        if not typed:
             return None
         per_field = []
         for name, boost in TEXT_FIELDS.items():
-            either = [tantivy.Query.term_query(self.schema, name, term) for term in terms]
-            either += [tantivy.Query.term_query(self.schema, TWIN_FIELDS[name], term) for term in terms]
-            per_field.append(tantivy.Query.boost_query(tantivy.Query.disjunction_max_query(either, 0.0), boost))
+            either = [tantivy.Query.term_query(self.schema, name, typed)]
+            twin = TWIN_FIELDS[name]
+            for field, term in [(twin, typed), *((field, term) for term in others for field in (name, twin))]:
+                if searcher.doc_freq(field, term):
+                    either.append(tantivy.Query.term_query(self.schema, field, term))
+            best = either[0] if len(either) == 1 else tantivy.Query.disjunction_max_query(either, 0.0)
+            per_field.append(tantivy.Query.boost_query(best, boost))
         return tantivy.Query.disjunction_max_query(per_field, 0.1)
 
     def _filters(self, query: SearchQuery) -> list[tantivy.Query]:

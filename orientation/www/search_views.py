@@ -182,7 +182,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 "first": first_rank,
                 "last": first_rank + len(results.hits) - 1,
                 "radius": RADIUS_KM,
-                "place": location.label,
+                "place": location.title or location.label,
             },
             circle=True,
         )

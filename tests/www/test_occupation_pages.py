@@ -93,7 +93,7 @@ def test_occupation_page_shows_trainings_and_places_near_the_person(client, djan
     assert re.search(r"\d+ formations? ouvertes? en France mèn", national)
     with django_assert_max_num_queries(16):
         page = client.get("/metiers/J1506/", {"ou": "Blois"}).content.decode()
-    assert "à moins de 30 km de Blois (41)" in page
+    assert "à moins de 30 km de Blois (Loir-et-Cher)" in page  # a name, not a number that reads like a count
     section = page[page.index('id="pres-de-vous"') : page.index("</section>", page.index('id="pres-de-vous"'))]
     trainings = re.findall(r'href="/formations/(\d+)/"', section)
     assert trainings

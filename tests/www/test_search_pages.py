@@ -25,6 +25,15 @@ def test_home_has_the_search_form(client, indexed):
     assert 'name="ou"' in page
 
 
+def test_the_home_page_shows_no_zero_count(client, indexed):
+    from orientation.occupations.models import OnisepFiche
+
+    OnisepFiche.objects.all().delete()
+    page = client.get("/").content.decode()
+    assert "fiches métiers du ROME" in page
+    assert "fiches Onisep" not in page  # « 0 fiches Onisep » says nothing to a visitor
+
+
 def test_results_in_three_tabs_with_counts(client, indexed, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         page = client.get("/recherche/", {"q": "infirmière"}).content.decode()
@@ -36,7 +45,7 @@ def test_results_in_three_tabs_with_counts(client, indexed, django_assert_max_nu
 
 def test_training_tab_near_a_town_with_a_filter(client, indexed):
     page = client.get("/recherche/", {"q": "infirmier", "ou": "Blois", "type": "formations"}).content.decode()
-    assert "à moins de 30 km de Blois (41)" in page
+    assert "à moins de 30 km de Blois (Loir-et-Cher)" in page  # a name, not a number that reads like a count
     assert re.search(r">Métiers \(([1-9]\d*)\)<", page), "occupations are counted without the place"
     distances = [float(value.replace(",", ".")) for value in re.findall(r"· ([\d,]+) km", page)]
     assert distances
@@ -80,7 +89,7 @@ def test_results_near_a_town_are_drawn_on_a_map(client, indexed):
     svg = svg.group(0)
     assert 'role="img"' in svg
     assert "<title" in svg
-    assert "de Blois (41)" in svg
+    assert "de Blois (Loir-et-Cher)" in svg
     assert 'class="map-radius"' in svg
     numbers = [int(n) for n in re.findall(r'class="map-number">(\d+)<', svg)]
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
