@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Seen by every command make runs: SITE_URL, the links of e-mails, follows the port served.
+export PORT
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 

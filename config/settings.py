@@ -229,7 +229,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 # Public address of the site, for the links written in e-mails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# By default the address `make run` serves (its PORT), so that links in e-mails lead back to it.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 # How long the e-mailed link that opens the enrolment of a staff member's second factor is valid.
 SECOND_FACTOR_LINK_MINUTES = int(os.environ.get("SECOND_FACTOR_LINK_MINUTES", "30"))
 # Who else hears of a failed import, besides the source's contact (comma separated).

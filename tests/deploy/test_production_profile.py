@@ -121,3 +121,9 @@ def test_a_staff_session_lasts_a_working_day_from_its_last_activity(staff, setti
         response = client.get("/gestion/")  # a working day without activity: signed out
     assert response.status_code == 302
     assert response["Location"].startswith("/gestion/connexion/")
+
+
+def test_links_in_e_mails_follow_the_port_served():
+    """`PORT=8765 make run` sends links to :8765, not to the default port."""
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", PORT="8765")
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8765", result.stdout + result.stderr
