@@ -272,6 +272,15 @@ def normalise_number(text: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+class AlreadyRequested(Exception):
+    """This number already has a callback to be made: a second request (a form sent twice, or
+    again after going back) adds none, and the person is shown the first."""
+
+    def __init__(self, callback: Callback):
+        super().__init__(f"rappel n° {callback.pk} déjà programmé")
+        self.callback = callback
+
+
 @transaction.atomic
 def callback_request(
     *,
@@ -286,13 +295,21 @@ def callback_request(
 ) -> tuple[Interaction, Callback]:
     """A person asks to be called back: the number is checked, at most 3 requests per number
     and 10 per address a day; the callback goes in the next open slot of the line that
-    would have taken the call."""
+    would have taken the call. A number with a callback still to be made gets ``AlreadyRequested``."""
     if not consent:
         raise ValidationError(
             {"consent": "Nous ne pouvons vous rappeler qu’avec votre accord pour garder votre numéro."}
         )
     e164 = normalise_number(number)
     now = now or timezone.now()
+    pending = (
+        Callback.objects.select_for_update()
+        .filter(interaction__caller_digest=caller_digest(e164), state=Callback.State.SCHEDULED)
+        .order_by("pk")
+        .first()
+    )
+    if pending is not None:
+        raise AlreadyRequested(pending)
     since = now - timedelta(days=1)
     if callbacks_today(e164, now) >= CALLBACKS_PER_NUMBER_PER_DAY:
         raise ValidationError(

@@ -330,6 +330,12 @@ def callback_form(request: HttpRequest) -> HttpResponse:
                 consent=data["consent"],
                 address=client_address(request),
             )
+        except services.AlreadyRequested as already:
+            return render(
+                request,
+                "www/contact/callback_done.html",
+                {"title": "Demande de rappel déjà enregistrée", "callback": already.callback, "already": True},
+            )
         except ValidationError as error:
             for name, errors in (
                 error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]

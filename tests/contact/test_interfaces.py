@@ -188,6 +188,7 @@ def test_the_callback_form_refuses_bad_numbers(client, platform, number):
 def test_the_callback_form_refuses_more_than_3_requests_per_number_per_day(client, platform):
     for _attempt in range(3):
         assert "Demande de rappel enregistrée" in callback_form(client).content.decode()
+        Callback.objects.update(state=Callback.State.DONE)  # made: the number may ask again, up to 3 a day
     refused = callback_form(client, number="+33 2 54 78 54 87").content.decode()
     assert "déjà demandé 3 rappels aujourd’hui" in refused
     assert Callback.objects.count() == 3
@@ -258,7 +259,7 @@ def test_the_per_number_limit_holds_on_every_channel(client, platform):
     # Nor by the web form, nor through the SIP proxy, with the number written another way.
     refused = client.post("/etre-rappele/", {"number": "0254333333", "profile": "salarie", "need": "autre",
                                               "consent": "on"})  # fmt: skip
-    assert "déjà demandé 3 rappels" in refused.content.decode()
+    assert "déjà enregistrée" in refused.content.decode()  # its callbacks are still to be made
     route(client, profile="salarie", need="autre", caller="sip:0254333333@10.1.1.1")
     assert Callback.objects.count() == 3
 
@@ -311,3 +312,14 @@ def test_behind_the_load_balancer_each_caller_has_their_own_address_limit(client
         HTTP_X_FORWARDED_FOR="203.0.113.5",
     )
     assert "Trop de demandes" in refused.content.decode()
+
+
+def test_sending_the_form_twice_makes_one_callback_and_shows_it(client, platform):
+    """Back, then send again (or a double tap): the person sees the callback already planned."""
+    first = callback_form(client).content.decode()
+    assert "Demande de rappel enregistrée" in first
+    again = callback_form(client, number="02.54.78.54.87").content.decode()
+    assert "Votre demande de rappel est déjà enregistrée" in again
+    assert "Un SMS de confirmation vous est envoyé" not in again
+    assert Callback.objects.count() == 1
+    assert TextMessage.objects.count() == 1
