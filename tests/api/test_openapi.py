@@ -61,7 +61,22 @@ CHECKS = [
 
 
 @pytest.fixture
-def identities(db, demo_catalogue):
+def in_process_requests():
+    """schemathesis calls the WSGI application in this process: like Django's test client, keep
+    the end of each request from closing the test's database connection (PostgreSQL would lose
+    the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def identities(db, demo_catalogue, in_process_requests):
     """Headers of the three callers: nobody, a national administrator with both factors, a partner."""
     from orientation.referrals.models import PartnerPlatform, token_digest
 
