@@ -261,6 +261,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # A prefect's decision, a download of personal data: the second factor again if older than this.
 REAUTHENTICATE_AFTER_MINUTES = int(os.environ.get("REAUTHENTICATE_AFTER_MINUTES", "15"))
 
+# The demo's one-click sign-in of its demo accounts (/demo/): only on a database holding the demo
+# data (orientation.demo.selectors.demo_mode), and off in production unless a public demo says so.
+DEMO_SIGN_IN = env_bool("DEMO_SIGN_IN", not PRODUCTION)
+
 # Behind the load balancer, which terminates TLS and says so in X-Forwarded-Proto.
 if PRODUCTION or env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,6 +25,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("délégation à l’information et à l’orientation : voit les dossiers de toutes les régions"),
     )
+    # Set only by the demo loader (orientation.demo.accounts), never in a form: the one-click
+    # sign-in of /demo/ accepts these accounts alone, and only while the demo data is loaded.
+    is_demo = models.BooleanField(_("compte de démonstration"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur")

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from orientation.www import contact_views, label_views, referral_views, search_views, views
+from orientation.www import contact_views, demo_views, label_views, referral_views, search_views, views
 
 
 class RomeCodeConverter:
@@ -26,6 +26,8 @@ urlpatterns = [
     path("label/", label_views.registry_view, name="label_registry"),
     path("label/chiffres/", label_views.statistics_view, name="label_statistics"),
     path("label/<int:pk>/", label_views.label_view, name="label"),
+    path("demo/", demo_views.demo_page, name="demo"),
+    path("demo/connexion/", demo_views.demo_sign_in, name="demo_sign_in"),
     path("etre-rappele/", contact_views.callback_form, name="callback"),
     path("services/", referral_views.offer_list, name="offers"),
     path("services/<int:pk>/", referral_views.offer_detail, name="offer"),

@@ -32,11 +32,16 @@ def test_demo_data_makes_a_living_site_and_loads_once(client):
     assert client.get(fiche.get_absolute_url()).status_code == 200
 
     # The demo's label files: two labels in force (Blois's grouping, Nantes's close to renewal)
-    # and one file under instruction in Angers, shown in the registry and on the places.
+    # and files under instruction: Angers's and Orléans's with the CCREFP, Tours's with the
+    # prefecture; shown in the registry and on the places.
     from orientation.labels.models import Application, Label
 
     assert Label.objects.filter(state=Label.State.ACTIVE).count() == 2
-    assert Application.objects.get(state=Application.State.TRANSMITTED).current_deadline().rule.actor == "ccrefp"
+    transmitted = Application.objects.filter(state=Application.State.TRANSMITTED)
+    assert sorted(application.organisation.places.first().city for application in transmitted) == ["Angers", "Orléans"]
+    assert {application.current_deadline().rule.actor for application in transmitted} == {"ccrefp"}
+    submitted = Application.objects.get(state=Application.State.SUBMITTED)
+    assert submitted.current_deadline().rule.actor == "prefecture"
     registry = client.get("/label/").content.decode()
     assert "Réseau orientation du Blésois" in registry
     labelled = Label.objects.get(application__grouping__isnull=False).application.sites.first()

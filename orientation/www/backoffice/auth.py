@@ -52,6 +52,18 @@ def _verified(request: HttpRequest, device: Any) -> None:
     request.session[SECOND_FACTOR_AT] = int(time.time())
 
 
+def sign_in_demo_account(request: HttpRequest, user: User) -> None:
+    """The demo page's one-click sign-in: the account and its authenticator, as if both factors
+    were given. Callers check demo mode and that ``user`` is a demo account (``demo.accounts``)."""
+    from django.contrib.auth import login as auth_login
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not user.is_demo:
+        raise PermissionError("Seuls les comptes de démonstration ont une connexion en un clic.")
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    _verified(request, device)
+
+
 def second_factor_is_recent(request: HttpRequest) -> bool:
     """Whether the second factor was given within REAUTHENTICATE_AFTER_MINUTES."""
     checked_at = int(request.session.get(SECOND_FACTOR_AT, 0))

@@ -49,8 +49,11 @@ def _form_errors(form: Any, error: ValidationError) -> None:
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     mine = organisation_ids(user)
-    direction = "recues" if request.GET.get("sens") == "recues" else "envoyees"
     rows = Referral.objects.visible_to(user).select_related("offer", "receiver_organisation", "sender_organisation")
+    direction = request.GET.get("sens", "")
+    if direction not in ("recues", "envoyees"):
+        # Unsaid, the list opens on what waits for an answer: received referrals still open.
+        direction = "recues" if rows.filter(receiver_organisation_id__in=mine).open().exists() else "envoyees"
     rows = (
         rows.filter(receiver_organisation_id__in=mine)
         if direction == "recues"

@@ -14,8 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from orientation.demo import content
+from orientation.demo.accounts import load_demo_accounts
 from orientation.demo.labels import load_demo_labels
 from orientation.demo.phone import load_demo_phone_platform
+from orientation.demo.referrals import load_demo_referrals
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.directory.networks import NETWORKS
@@ -29,14 +31,26 @@ from orientation.utils.text import place_name_key
 SEED = 2012
 ACTION_COUNT = 500
 PLACE_LABELS = {
-    "cio": "Centre d’information et d’orientation (CIO) de {city}",
-    "mission_locale": "Mission locale de {city}",
-    "cij": "Point information jeunesse de {city}",
+    "cio": "Centre d’information et d’orientation (CIO) {of_city}",
+    "mission_locale": "Mission locale {of_city}",
+    "cij": "Point information jeunesse {of_city}",
     "france_travail": "France Travail {city}",
-    "greta": "GRETA de {city}",
-    "suio": "Service universitaire d’information et d’orientation de {city}",
+    "greta": "GRETA {of_city}",
+    "suio": "Service universitaire d’information et d’orientation {of_city}",
 }
 FUNDERS = ["2", "5", "10", "13", "16"]  # LHEO codes: région, France Travail, entreprise, CPF, personnel
+
+
+def of_town(city: str) -> str:
+    """« de Blois », « d’Orléans », « du Mans »: the French preposition before a town's name."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if city.startswith(article):
+            return contracted + city[len(article) :]
+    return ("d’" if city[0] in "AEIOUYÂÉÈÊÎÔ" else "de ") + city
+
+
+def place_label(network: str, city: str) -> str:
+    return PLACE_LABELS[network].format(city=city, of_city=of_town(city))
 
 
 def slug(text: str) -> str:
@@ -58,8 +72,12 @@ class Command(ImportCommand):
         fiches = self._occupations()
         self._places(communes)
         self._trainings(communes, fiches)
+        if accounts := load_demo_accounts():
+            self.stderr.write(f"{accounts} comptes de démonstration créés (un par rôle, voir /demo/).")
         if load_demo_labels():
             self.stderr.write("Dossiers de label de démonstration créés.")
+        if load_demo_referrals():
+            self.stderr.write("Orientation de démonstration envoyée (mission locale de Blois → CIO de Blois).")
         if load_demo_phone_platform():
             self.stderr.write("Plateforme téléphonique de démonstration créée.")
 
@@ -184,7 +202,7 @@ class Command(ImportCommand):
             organisations.add(
                 f"org-{key}",
                 {
-                    "name": PLACE_LABELS[network].format(city=city) + suffix,
+                    "name": place_label(network, city) + suffix,
                     "typology": str(NETWORKS[network].typology),
                     "email": f"contact@{network.replace('_', '-')}-{slug(city)}.example.org",
                     "phone": "02 " + " ".join(str(self.random.randint(10, 99)) for _pair in range(4)),
@@ -200,7 +218,7 @@ class Command(ImportCommand):
                 key,
                 {
                     "organisation_id": organisation_pks[f"org-{key}"],
-                    "name": PLACE_LABELS[network].format(city=city) + (" — antenne 2" if key.endswith("-2") else ""),
+                    "name": place_label(network, city) + (" — antenne 2" if key.endswith("-2") else ""),
                     "address": f"{self.random.randint(1, 120)} {self.random.choice(content.STREETS)}",
                     "postcode": postcode,
                     "city": city,
