@@ -113,6 +113,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
         base=live_server.url,
         pages={
             "home": "/",
+            "demo": "/demo/",
             "occupation-list": "/metiers/",
             "occupation": "/metiers/J1506/",
             "occupation-near": "/metiers/J1506/?ou=Blois",
