@@ -3,6 +3,8 @@ web form and the SIP proxy's headers all use these codes)."""
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +44,11 @@ class Channel(models.TextChoices):
 class TransferMode(models.TextChoices):
     RELAY = "relay", _("relayé par le proxy")
     REDIRECT = "redirect", _("redirigé (302) vers le partenaire")
+
+
+#: the moments a person may ask to be called back in: key → (from, until, how the form says it)
+CALLBACK_SLOTS: dict[str, tuple[time, time, str]] = {
+    "matin": (time(9), time(12), "le matin (9 h – 12 h)"),
+    "midi": (time(12), time(14), "entre 12 h et 14 h"),
+    "apres-midi": (time(14), time(18), "l’après-midi (14 h – 18 h)"),
+}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,8 @@ class CallRequest:
     need: str
     department: str = ""
     wants_callback: bool = False
+    #: for a callback asked for: the (from, until) local times the person chose; empty: any
+    preferred_windows: tuple[tuple[time, time], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,29 @@ def next_opening(hours: OpeningHours, now: datetime, department: str = "") -> da
     return with_holidays(hours, local.date(), department).next_opening(local, horizon_days=CALLBACK_HORIZON_DAYS)
 
 
+def next_opening_within(
+    hours: OpeningHours, now: datetime, windows: Sequence[tuple[time, time]], department: str = ""
+) -> datetime | None:
+    """The first moment from ``now`` when the line is open *and* the local time falls in one of
+    the windows the person chose (an afternoon chosen is never announced for the morning)."""
+    if not windows:
+        return next_opening(hours, now, department)
+    local = now.astimezone(PARIS)
+    hours = with_holidays(hours, local.date(), department)
+    for offset in range(CALLBACK_HORIZON_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        starts = []
+        for slot in hours.slots_on(day):
+            for window_start, window_end in windows:
+                start = datetime.combine(day, max(slot.opens, window_start), tzinfo=PARIS)
+                end = datetime.combine(day, min(slot.closes, window_end), tzinfo=PARIS)
+                if start < end and end > local:
+                    starts.append(max(start, local))
+        if starts:
+            return min(starts)
+    return None
+
+
 def _callback(reason: str, when: datetime | None, *, queue: Queue | None = None, rule: str = "") -> Decision:
     return Decision(
         action=Action.CALLBACK,
@@ -147,9 +172,8 @@ def decide(
     rule_name = rule.name if rule else ""
     if request.wants_callback:
         hours, department = (queue.hours, queue.department) if queue else (team.hours, "")
-        return _callback(
-            "Rappel demandé par l’appelant.", next_opening(hours, now, department), queue=queue, rule=rule_name
-        )
+        when = next_opening_within(hours, now, request.preferred_windows, department)
+        return _callback("Rappel demandé par l’appelant.", when, queue=queue, rule=rule_name)
     if rule is None:
         return _first_level(team, now, "Aucune règle ne correspond : premier niveau.")
     if queue is None:

@@ -7,6 +7,7 @@ import logging
 import re
 import threading
 import time as monotonic_time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from orientation.accounts.models import User
 from orientation.contact import routing
-from orientation.contact.codelists import Action, Channel, Need, Profile
+from orientation.contact.codelists import CALLBACK_SLOTS, Action, Channel, Need, Profile
 from orientation.contact.models import (
     AdviserTeam,
     Callback,
@@ -217,6 +218,7 @@ def call_route(
     call_id: str = "",
     caller: str = "",
     wants_callback: bool = False,
+    preferred_slots: Sequence[str] = (),
     now: datetime | None = None,
     deadline: float | None = None,
 ) -> tuple[routing.Decision, Interaction]:
@@ -238,7 +240,13 @@ def call_route(
         caller = ""
     state = routing_state()
     decision = routing.decide(
-        routing.CallRequest(profile=profile, need=need, department=department, wants_callback=wants_callback),
+        routing.CallRequest(
+            profile=profile,
+            need=need,
+            department=department,
+            wants_callback=wants_callback,
+            preferred_windows=tuple(CALLBACK_SLOTS[slot][:2] for slot in preferred_slots),
+        ),
         rules=state.rules,
         queues=_queues_now(state, now),
         team=state.team,
@@ -252,7 +260,13 @@ def call_route(
         Interaction.Outcome.CALLBACK if decision.action == Action.CALLBACK else Interaction.Outcome.PENDING,
     )  # fmt: skip
     if decision.action == Action.CALLBACK and caller and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY:
-        _schedule_callback(interaction, number=caller, when=decision.callback_at, queue_id=decision.queue_id)
+        _schedule_callback(
+            interaction,
+            number=caller,
+            when=decision.callback_at,
+            queue_id=decision.queue_id,
+            slots=", ".join(CALLBACK_SLOTS[slot][2] for slot in preferred_slots),
+        )
     if deadline is not None and monotonic_time.monotonic() > deadline:
         raise RoutingTooLate("décision prise après le délai de l’appelant : rien n’est enregistré")
     return decision, interaction
@@ -288,7 +302,7 @@ def callback_request(
     profile: str,
     need: str,
     department: str = "",
-    preferred_slots: str = "",
+    preferred_slots: Sequence[str] = (),
     consent: bool,
     address: str = "",
     now: datetime | None = None,
@@ -300,6 +314,9 @@ def callback_request(
         raise ValidationError(
             {"consent": "Nous ne pouvons vous rappeler qu’avec votre accord pour garder votre numéro."}
         )
+    unknown = [slot for slot in preferred_slots if slot not in CALLBACK_SLOTS]
+    if unknown:
+        raise ValidationError({"preferred_slots": f"Créneau inconnu : {', '.join(unknown)}."})
     e164 = normalise_number(number)
     now = now or timezone.now()
     pending = (
@@ -327,14 +344,12 @@ def callback_request(
         raise ValidationError("Trop de demandes de rappel depuis cette connexion aujourd’hui.")
     decision, interaction = call_route(
         profile=profile, need=need, department=department, channel=Channel.WEB, caller=e164,
-        wants_callback=True, now=now,
+        wants_callback=True, preferred_slots=preferred_slots, now=now,
     )  # fmt: skip
     interaction.caller_number = e164  # the caller agreed to give it
     interaction.origin_digest = origin
     interaction.save(update_fields=["caller_number", "origin_digest"])
     callback = interaction.callback
-    if preferred_slots:
-        Callback.objects.filter(pk=callback.pk).update(preferred_slots=preferred_slots[:200])
     _confirm_by_text(callback, decision)
     return interaction, callback
 

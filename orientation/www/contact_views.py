@@ -34,7 +34,7 @@ from django.views.decorators.http import require_POST
 from dsfr.forms import DsfrBaseForm
 
 from orientation.contact import services
-from orientation.contact.codelists import Action, Channel, Need, Profile
+from orientation.contact.codelists import CALLBACK_SLOTS, Action, Channel, Need, Profile
 from orientation.contact.routing import Decision
 from orientation.utils.db import is_busy, lock_wait
 from orientation.utils.http import client_address
@@ -290,11 +290,7 @@ def voice_need(request: HttpRequest) -> HttpResponse:
 
 # « Être rappelé » ----------------------------------------------------------------------
 
-SLOTS = [
-    ("matin", "le matin (9 h – 12 h)"),
-    ("midi", "entre 12 h et 14 h"),
-    ("apres-midi", "l’après-midi (14 h – 18 h)"),
-]
+SLOTS = [(key, label) for key, (_start, _end, label) in CALLBACK_SLOTS.items()]
 
 
 class CallbackForm(DsfrBaseForm):
@@ -326,7 +322,7 @@ def callback_form(request: HttpRequest) -> HttpResponse:
                 profile=data["profile"],
                 need=data["need"],
                 department=data["department"],
-                preferred_slots=", ".join(dict(SLOTS)[slot] for slot in data["preferred_slots"]),
+                preferred_slots=data["preferred_slots"],
                 consent=data["consent"],
                 address=client_address(request),
             )

@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from orientation.contact.models import Callback, Interaction, caller_digest
 from orientation.referrals.models import TextMessage
@@ -165,11 +166,15 @@ def callback_form(client, HTTP_X_FORWARDED_FOR="", **changes):
 
 
 def test_the_callback_form_schedules_a_callback_and_prepares_a_text(client, platform):
-    response = callback_form(client)
+    response = callback_form(client, preferred_slots=["apres-midi"])
     assert "Demande de rappel enregistrée" in response.content.decode()
     callback = Callback.objects.get()
     assert callback.number == "+33254785487"
-    assert callback.preferred_slots == "le matin (9 h – 12 h)"
+    assert callback.preferred_slots == "l’après-midi (14 h – 18 h)"
+    # Called back when the person asked: in an afternoon, never announced for a morning.
+    scheduled = timezone.localtime(callback.scheduled_for)
+    assert 14 <= scheduled.hour < 18, scheduled
+    assert f"à {scheduled:%H:%M}." in response.content.decode()
     assert callback.interaction.channel == "web"
     assert callback.interaction.caller_number == "+33254785487"  # given with consent
     assert callback.queue == platform.redirected

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orientation.contact import routing
-from orientation.contact.codelists import Action, TransferMode
+from orientation.contact.codelists import CALLBACK_SLOTS, Action, TransferMode
 from orientation.directory.hours import parse_hours, weekdays
 from orientation.territories.holidays import easter_sunday, public_holidays
 
@@ -201,3 +201,31 @@ def test_a_partner_closed_for_two_weeks_is_called_back_by_the_first_level():
     decision = decide(queues={1: shut})
     assert (decision.action, decision.queue_id, decision.callback_at) == (Action.CALLBACK, None, at(2027, 3, 2))
     assert "deux semaines" in decision.reason
+
+
+SLOTS = {key: (start, end) for key, (start, end, _label) in CALLBACK_SLOTS.items()}
+
+
+@pytest.mark.parametrize(
+    ("now", "chosen", "expected"),
+    [
+        (at(2026, 12, 3, 8, 0), ["apres-midi"], at(2026, 12, 3, 14, 0)),  # Thursday: not 9:00
+        (at(2026, 12, 3, 15, 10), ["apres-midi"], at(2026, 12, 3, 15, 10)),  # within it: now
+        (at(2026, 12, 3, 16, 59), ["matin"], at(2026, 12, 4, 9, 0)),  # the next morning
+        (at(2026, 12, 4, 13, 0), ["matin"], at(2026, 12, 7, 9, 0)),  # Friday afternoon: Monday
+        (at(2026, 12, 3, 8, 0), ["midi"], at(2026, 12, 3, 12, 0)),  # the half hour before lunch
+        (at(2026, 12, 3, 12, 45), ["midi"], at(2026, 12, 3, 13, 30)),  # after lunch, still in « midi »
+        (at(2026, 12, 3, 8, 0), ["apres-midi", "matin"], at(2026, 12, 3, 9, 0)),  # the earliest chosen
+        (at(2026, 12, 3, 8, 0), [], at(2026, 12, 3, 9, 0)),  # none chosen: the next opening
+    ],
+)
+def test_a_callback_is_set_within_the_moments_the_person_chose(now, chosen, expected):
+    request = routing.CallRequest(
+        profile="jeune-16-25",
+        need="autre",
+        wants_callback=True,
+        preferred_windows=tuple(SLOTS[key] for key in chosen),
+    )
+    decision = routing.decide(request, rules=RULES, queues={1: queue()}, team=TEAM, now=now)
+    assert decision.action == Action.CALLBACK
+    assert decision.callback_at == expected
