@@ -7,18 +7,36 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from orientation.contact.codelists import Action, Need, Profile
 from orientation.contact.models import Callback, Interaction
 
 
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+
+
 def callbacks_of_the_day(day: date) -> QuerySet[Callback]:
-    """Callbacks still to make by the end of that day (late ones first), with their contact."""
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
+    """Callbacks still to make by the end of that day (late ones first, then those to make as
+    soon as possible, which have no time), with their contact."""
     return (
-        Callback.objects.filter(state=Callback.State.SCHEDULED, scheduled_for__lt=end)
+        Callback.objects.filter(state=Callback.State.SCHEDULED)
+        .filter(Q(scheduled_for__lt=_end_of(day)) | Q(scheduled_for__isnull=True))
+        .select_related("interaction", "queue", "assigned_to")
+        .order_by(F("scheduled_for").asc(nulls_last=True), "pk")
+    )
+
+
+def callbacks_ahead(day: date, days: int = 7) -> QuerySet[Callback]:
+    """Callbacks planned for the ``days`` after that day, so that advisers see what comes."""
+    return (
+        Callback.objects.filter(
+            state=Callback.State.SCHEDULED,
+            scheduled_for__gte=_end_of(day),
+            scheduled_for__lt=_end_of(day + timedelta(days=days)),
+        )
         .select_related("interaction", "queue", "assigned_to")
         .order_by("scheduled_for", "pk")
     )

@@ -162,3 +162,24 @@ def test_a_closed_callback_leaves_the_number_nowhere(client, platform, adviser, 
     assert Callback.objects.get(pk=callback.pk).number == ""
     assert not TextMessage.objects.exists()
     assert Interaction.objects.get(pk=interaction.pk).caller_digest  # repeat requests are still counted
+
+
+def test_the_console_counts_todays_callbacks_and_shows_the_next_days(client, platform, adviser):
+    now = timezone.now()
+    today, tomorrow, in_ten_days = (
+        services.call_route(profile="parent", need="autre", caller=f"+3325400010{index}", wants_callback=True)[1]
+        for index in range(3)
+    )
+    Callback.objects.filter(interaction=today).update(scheduled_for=now - timedelta(minutes=5))
+    Callback.objects.filter(interaction=tomorrow).update(scheduled_for=now + timedelta(days=1))
+    Callback.objects.filter(interaction=in_ten_days).update(scheduled_for=now + timedelta(days=10))
+    soon = services.call_route(profile="parent", need="autre", caller="+33254000109", wants_callback=True)[1]
+    Callback.objects.filter(interaction=soon).update(scheduled_for=None)  # « as soon as possible »
+    login_verified(client, adviser)
+    page = client.get("/gestion/telephone/").content.decode()
+    assert "2 rappels à faire aujourd’hui" in page  # the late one and the one with no time
+    assert "Au plus tôt — +33254000109" in page
+    assert "1 rappel prévu les 7 prochains jours" in page
+    ahead = page.split("prévu les 7 prochains jours")[1].split("Journal des contacts")[0]
+    assert "+33254000101" in ahead
+    assert "+33254000102" not in ahead

@@ -85,18 +85,20 @@ def console(request: HttpRequest) -> HttpResponse:
     if channel in Channel.values:
         log = log.filter(channel=channel)
     callbacks = list(selectors.callbacks_of_the_day(today))
-    callbacks.sort(key=lambda callback: (callback.assigned_to_id != user.pk, callback.scheduled_for or timezone.now()))
+    now = timezone.now()
+    callbacks.sort(key=lambda callback: (callback.assigned_to_id != user.pk, callback.scheduled_for or now))
     return render(
         request,
         "www/backoffice/phone_console.html",
         {
             "title": "Console téléphonique",
             "callbacks": callbacks,
+            "callbacks_ahead": list(selectors.callbacks_ahead(today)),
             "tasks": selectors.open_tasks()[:50],
             "log": [(interaction, referral_link(interaction)) for interaction in log[:100]],
             "channels": Channel.choices,
             "channel": channel,
-            "now": timezone.now(),
+            "now": now,
             "answer_form": AnswerForm(),
             "note_form": CallbackNoteForm(),
             "breadcrumb": [{"title": "Gestion", "url": reverse("backoffice:home")}, {"title": "Console téléphonique"}],
