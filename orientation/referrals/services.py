@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -93,8 +93,9 @@ def _person_address(referral: Referral) -> str:
     return referral.email
 
 
-def _day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")
+def _day(moment: datetime | date) -> str:
+    """« 3 décembre 2026 », a moment read in France's time."""
+    return date_format(timezone.localtime(moment) if isinstance(moment, datetime) else moment, "j F Y")
 
 
 def _url(name: str, *args: object) -> str:
@@ -272,7 +273,6 @@ def _receiver_link(referral: Referral) -> str:
 
 def _receiver_mail(referral: Referral, link: str, *, reminder: int = 0) -> Mail:
     offer = referral.offer
-    days_left = EXPIRY_DAYS - (timezone.now() - referral.sent_at).days
     subject = (
         f"Relance : une personne attend votre réponse ({offer.name})"
         if reminder
@@ -290,12 +290,16 @@ def _receiver_mail(referral: Referral, link: str, *, reminder: int = 0) -> Mail:
     if referral.message:
         # Free text may name the person: it is read behind the link, not in a mail.
         lines += ["", "Le conseiller a joint un message, à lire avec la demande."]
+    answer_by = timezone.localdate(referral.sent_at) + timedelta(days=EXPIRY_DAYS)
     lines += [
         "",
-        f"Pour voir la demande et y répondre (lien personnel, valable {RECEIVER_LINK_DAYS} jours) :",
+        "Pour voir la demande et y répondre :",
         link,
+        f"Par sécurité, ce lien personnel ne s’ouvre que pendant {RECEIVER_LINK_DAYS} jours ; "
+        "ouvert plus tard, il vous propose d’en recevoir un nouveau à cette adresse.",
         "",
-        f"Sans réponse dans {days_left} jours, la demande expire et le conseiller en est informé.",
+        f"Merci de répondre avant le {_day(answer_by)} : sans réponse à cette date, la demande expire "
+        "et le conseiller en est informé.",
     ]
     return _mail([referral.offer.referral_address], subject, lines)
 
@@ -489,11 +493,13 @@ def _forward_if_partner(referral: Referral) -> None:
 
 
 def referral_by_receiver_token(token: str) -> Referral | None:
-    """The open referral this secure link opens; nothing for an unknown, expired or used link."""
+    """The referral this secure link opens: an open one, to answer, or one the service accepted,
+    to read again (the person's contact) for RECEIVER_LINK_DAYS after the answer; nothing for an
+    unknown or expired link, nor once refused or withdrawn."""
     if not token or len(token) > 100:
         return None
     referral = (
-        Referral.objects.open()
+        Referral.objects.filter(state__in=[Referral.State.SENT, Referral.State.SEEN, Referral.State.ACCEPTED])
         .select_related("offer", "receiver_organisation", "commune")
         .filter(receiver_token_digest=token_digest(token), receiver_token_expires_at__gt=timezone.now())
         .first()
@@ -549,7 +555,8 @@ def referral_accept(*, referral: Referral, actor: Actor, message: str = "") -> N
     _receiver_role(referral, actor)
     referral.answered_at = timezone.now()
     referral.answer_message = message.strip()
-    referral.receiver_token_digest = ""  # a used link opens nothing
+    # The service now contacts the person: its link still shows the request and the contact.
+    referral.receiver_token_expires_at = referral.answered_at + timedelta(days=RECEIVER_LINK_DAYS)
     _move(referral, Referral.State.ACCEPTED, actor=actor, action="accepted", note=message.strip(), role="receiver")
     send_after_commit(_answer_mails(referral, accepted=True))
 

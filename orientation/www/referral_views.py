@@ -58,6 +58,18 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
         services.referral_mark_seen(referral=referral, actor=services.SECURE_LINK)
         referral.refresh_from_db()
     services.referral_read(referral=referral, actor=services.SECURE_LINK)
+    if referral.state == Referral.State.ACCEPTED:
+        # Answered: the request and the person's contact, to read again until the link expires.
+        return render(
+            request,
+            "www/referrals/receive.html",
+            {
+                "title": f"Orientation acceptée : « {referral.offer.name} »",
+                "referral": referral,
+                "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
+                "answered": True,
+            },
+        )
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,9 +100,16 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     referral = services.referral_by_person_token(token)
     if referral is None:
         return render(request, "www/referrals/link_invalid.html", {"title": "Lien invalide"}, status=404)
-    if request.method == "POST" and request.POST.get("withdraw") and referral.state in (
-        Referral.State.SENT, Referral.State.SEEN, Referral.State.ACCEPTED,
-    ):  # fmt: skip
+    can_withdraw = referral.state in (Referral.State.SENT, Referral.State.SEEN, Referral.State.ACCEPTED)
+    if request.method == "POST" and request.POST.get("withdraw"):
+        if not can_withdraw:  # sent again after going back: already done
+            messages.info(request, "Cette demande n’est plus en cours : il n’y a rien à retirer.")
+            return redirect("www:referral_follow", token=token)
+        if not request.POST.get("confirm"):
+            # Withdrawing erases what cannot be given back: one more step, which says so.
+            return render(
+                request, "www/referrals/withdraw_confirm.html", {"title": "Retirer ma demande ?", "referral": referral}
+            )
         services.referral_withdraw(referral=referral)
         messages.success(request, "Votre demande est retirée et vos données personnelles ont été effacées.")
         return redirect("www:referral_follow", token=token)
@@ -102,7 +121,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
             "referral": referral,
             "themes": [THEMES.get(theme, theme) for theme in referral.themes],
             "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
-            "can_withdraw": referral.state in (Referral.State.SENT, Referral.State.SEEN, Referral.State.ACCEPTED),
+            "can_withdraw": can_withdraw,
             "export_url": reverse("www:referral_follow_export", args=[token]),
         },
     )

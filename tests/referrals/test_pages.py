@@ -67,7 +67,17 @@ def test_an_adviser_records_a_request_sees_suggestions_and_sends(
     with django_capture_on_commit_callbacks(execute=True):
         done = receiver.post(f"/orientation/recevoir/{token}/", {"decision": "accept", "message": "RDV mardi 10 h"})
     assert "Réponse envoyée" in done.content.decode()
-    assert receiver.get(f"/orientation/recevoir/{token}/").status_code == 404  # used: nothing
+    # Accepted, the link still shows the request and the person's contact, with no form.
+    again = receiver.get(f"/orientation/recevoir/{token}/")
+    assert again.status_code == 200
+    assert "Inès Martin" in again.content.decode()
+    assert "Vous avez accepté cette orientation" in again.content.decode()
+    assert "Envoyer la réponse" not in again.content.decode()
+    assert receiver.post(f"/orientation/recevoir/{token}/", {"decision": "refuse"}).status_code == 200
+    assert Referral.objects.get(pk=referral.pk).state == "accepted"  # a second answer changes nothing
+    # The e-mail says one thing of time: when to answer by; the link's own life is explained.
+    assert "valable 8 jours" not in receiver_mail.body
+    assert "Merci de répondre avant le" in receiver_mail.body
     # The person's link shows it accepted, with the consent given.
     person = Client()
     follow = person.get(f"/orientation/suivi/{link_token(person_mail.body, 'suivi')}/").content.decode()
@@ -89,9 +99,16 @@ def test_the_person_withdraws_and_exports_from_their_link(town, django_capture_o
     path = links.person.split("127.0.0.1:8000", 1)[-1]
     exported = json.loads(person.get(path + "mes-donnees.json").content)
     assert exported["donnees_personnelles"]["telephone"] == "06 12 34 56 78"
+    # Withdrawing asks first, and says what cannot be undone.
+    asked = person.post(path, {"withdraw": "1"})
+    assert "Cela ne peut pas être annulé" in asked.content.decode()
+    assert Referral.objects.get(pk=referral.pk).state == "sent"
     with django_capture_on_commit_callbacks(execute=True):
-        response = person.post(path, {"withdraw": "1"}, follow=True)
+        response = person.post(path, {"withdraw": "1", "confirm": "1"}, follow=True)
     assert "vos données personnelles ont été effacées" in response.content.decode()
+    # Sent again after going back: nothing more happens, and the person is told.
+    again = person.post(path, {"withdraw": "1", "confirm": "1"}, follow=True)
+    assert "plus en cours" in again.content.decode()
     referral.refresh_from_db()
     assert referral.state == "withdrawn"
     assert referral.phone == ""
@@ -156,7 +173,19 @@ def test_an_expired_or_used_token_gives_nothing(town):
         assert Client().get(f"/orientation/recevoir/{guess}/").status_code in (404, 410)
         assert Client().get(f"/orientation/suivi/{guess}/").status_code in (404, 410)
     services.referral_accept(referral=referral, actor=services.SECURE_LINK)
-    assert Client().get(path).status_code == 404
+    assert Client().get(path).status_code == 200  # accepted: readable, to contact the person
+    with time_machine.travel(timezone.now() + timedelta(days=9)):
+        assert Client().get(path).status_code == 404  # … for 8 days after the answer
+
+
+def test_a_refused_referral_link_opens_nothing(town):
+    referral, links = services.referral_send(interview=young_person(town), offer=town.offer, by_user=town.adviser,
+                                             share=["name"])  # fmt: skip
+    path = links.receiver.split("127.0.0.1:8000", 1)[-1]
+    services.referral_refuse(referral=referral, actor=services.SECURE_LINK, reason="autre", shown_to_person=False)
+    page = Client().get(path)
+    assert page.status_code == 404
+    assert "Inès" not in page.content.decode()
 
 
 def test_offers_are_kept_up_to_date_by_their_organisation(town):

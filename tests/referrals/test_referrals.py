@@ -111,8 +111,9 @@ def test_the_receiver_opens_the_secure_link_and_accepts(town, mailoutbox, commit
     assert [e.action for e in referral.events.all()] == ["sent", "seen", "accepted"]
     assert referral.events.get(action="accepted").actor == "lien sécurisé"
     assert {tuple(m.to) for m in mailoutbox} == {("conseillere-cio@example.org",), ("ines@example.org",)}
-    # The link is used: it opens nothing any more, and a second answer is refused.
-    assert services.referral_by_receiver_token(token) is None
+    # Answered: the link still reads the accepted referral (to contact the person), and a
+    # second answer is refused.
+    assert services.referral_by_receiver_token(token).state == "accepted"
     with pytest.raises(services.TransitionError):
         services.referral_refuse(
             referral=referral, actor=services.SECURE_LINK, reason="capacite", shown_to_person=False
