@@ -72,6 +72,27 @@ class Mobiliser(models.TextChoices):
     USAGERS = "usagers", "Usagers"
 
 
+#: the families of the thématiques (the part of a code before "--"), in our words: the list
+#: publishes the subjects' labels only
+THEME_FAMILIES: dict[str, str] = {
+    "choisir-un-metier": "Choisir un métier",
+    "se-former": "Se former",
+    "preparer-sa-candidature": "Préparer sa candidature",
+    "trouver-un-emploi": "Trouver un emploi",
+    "creer-une-entreprise": "Créer une entreprise",
+    "souvrir-a-linternational": "S’ouvrir à l’international",
+    "remobilisation": "Remobilisation",
+    "lecture-ecriture-calcul": "Lecture, écriture et calcul",
+    "numerique": "Numérique",
+    "mobilite": "Mobilité",
+    "logement-hebergement": "Logement et hébergement",
+    "sante": "Santé",
+    "famille": "Famille",
+    "difficultes-administratives-ou-juridiques": "Difficultés administratives ou juridiques",
+    "difficultes-financieres": "Difficultés financières",
+    "equipement-et-alimentation": "Équipement et alimentation",
+}
+
 #: thématiques: "family--subject" codes, with their French labels
 THEMES: dict[str, str] = {
     "choisir-un-metier--confirmer-son-choix-de-metier": "Confirmer son choix de métier",

@@ -257,3 +257,20 @@ def test_a_download_of_personal_data_asks_again_for_a_stale_second_factor(town):
     assert response.status_code == 302
     assert response["Location"].startswith("/gestion/double-authentification/?confirmer=1&next=/gestion/")
     assert receiver.get(f"/gestion/orientations/{referral.pk}/").status_code == 200  # reading the page is not
+
+
+def test_the_interview_form_starts_with_the_advisers_organisation_and_groups_the_themes(client, town):
+    import re
+
+    login_verified(client, town.adviser)  # a member of one organisation: the CIO
+    page = client.get("/gestion/accueil/").content.decode()
+    select = page[page.index('id="id_organisation"') : page.index("</select>", page.index('id="id_organisation"'))]
+    assert re.findall(r"<option[^>]*>", select) == [f'<option value="{town.cio.pk}" selected>']
+    # 69 themes under their 16 families, guidance's first.
+    legends = re.findall(r'-group-\d+-legend">([^<]+)</legend>', page)
+    assert legends[:2] == ["Choisir un métier", "Se former"]
+    assert len(legends) == 16
+    assert page.count('name="themes"') == 69
+    first_group = page.split('id="id_themes-group-1"')[1].split("</fieldset>")[0]
+    assert "Confirmer son choix de métier" in first_group
+    assert "Trouver sa formation" not in first_group

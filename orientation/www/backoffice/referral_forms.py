@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from orientation.directory.codelists import THEMES, Fees, Public, ReceptionMode, ServiceType
+from orientation.directory.codelists import THEME_FAMILIES, THEMES, Fees, Public, ReceptionMode, ServiceType
 from orientation.directory.hours import HoursError, format_osm_hours, parse_hours, parse_osm_hours
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.referrals.models import PERSONAL_FIELDS, AccessNeed, AgeBand, RefusalReason, Situation
@@ -27,10 +27,23 @@ GUIDANCE_FAMILIES = (
 )
 
 
-def theme_choices() -> list[tuple[str, str]]:
-    first = [(code, label) for code, label in THEMES.items() if code.split("--")[0] in GUIDANCE_FAMILIES]
-    rest = [(code, label) for code, label in THEMES.items() if code.split("--")[0] not in GUIDANCE_FAMILIES]
-    return first + rest
+def theme_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The themes grouped by family, as the data·inclusion list groups them: guidance's
+    families first, then the others in the list's order."""
+    families = list(GUIDANCE_FAMILIES) + [family for family in THEME_FAMILIES if family not in GUIDANCE_FAMILIES]
+    grouped: dict[str, list[tuple[str, str]]] = {family: [] for family in families}
+    for code, label in THEMES.items():
+        grouped.setdefault(code.split("--")[0], []).append((code, label))
+    return [(THEME_FAMILIES.get(family, family), themes) for family, themes in grouped.items() if themes]
+
+
+def grouped_subwidgets(bound: Any) -> list[tuple[str, list[Any]]]:
+    """A grouped choice field's checkboxes, by group label (Django renders groups only as a flat list)."""
+    groups: dict[str, list[Any]] = {}
+    labels = {code: group for group, choices in bound.field.choices for code, _label in choices}
+    for subwidget in bound.subwidgets:
+        groups.setdefault(labels.get(subwidget.data["value"], ""), []).append(subwidget)
+    return list(groups.items())
 
 
 class InterviewForm(DsfrBaseForm):
@@ -38,7 +51,11 @@ class InterviewForm(DsfrBaseForm):
     public = forms.ChoiceField(label="Public", choices=Public.choices)
     age_band = forms.ChoiceField(label="Âge", choices=AgeBand.choices)
     situation = forms.ChoiceField(label="Situation", choices=Situation.choices)
-    themes = forms.MultipleChoiceField(label="Sa demande porte sur", widget=forms.CheckboxSelectMultiple)
+    themes = forms.MultipleChoiceField(
+        label="Sa demande porte sur",
+        widget=forms.CheckboxSelectMultiple,
+        template_name="www/backoffice/_grouped_checkboxes.html",
+    )
     request = forms.CharField(label="La demande, en quelques mots", widget=TEXTAREA, required=False)
     commune = forms.CharField(
         label="Commune de la personne", required=False, help_text="Nom ou code postal, par exemple : 41000 Blois."
@@ -63,7 +80,12 @@ class InterviewForm(DsfrBaseForm):
         field(self, "organisation").queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
         if len(organisations) == 1:
             self.initial.setdefault("organisation", organisations[0].pk)
+            field(self, "organisation").empty_label = None  # one choice: already made
         field(self, "themes").choices = theme_choices()
+
+    def theme_groups(self) -> list[tuple[str, list[Any]]]:
+        """The themes' checkboxes by family, for the grouped fieldsets of the form."""
+        return grouped_subwidgets(self["themes"])
 
     def clean_commune(self) -> Commune | None:
         text = self.cleaned_data["commune"].strip()
@@ -116,7 +138,11 @@ class OfferForm(DsfrBaseForm):
     description = forms.CharField(label="Description", widget=TEXTAREA, required=False)
     type = forms.ChoiceField(label="Type", choices=ServiceType.choices)
     level = forms.ChoiceField(label="Niveau", choices=ServiceOffer.Level.choices)
-    themes = forms.MultipleChoiceField(label="Thématiques", widget=forms.CheckboxSelectMultiple)
+    themes = forms.MultipleChoiceField(
+        label="Thématiques",
+        widget=forms.CheckboxSelectMultiple,
+        template_name="www/backoffice/_grouped_checkboxes.html",
+    )
     publics = forms.MultipleChoiceField(label="Publics", choices=Public.choices, widget=forms.CheckboxSelectMultiple)
     access_conditions = forms.CharField(label="Conditions d’accès", widget=TEXTAREA, required=False)
     documents_needed = forms.CharField(label="Documents à apporter", widget=TEXTAREA, required=False)
@@ -141,6 +167,9 @@ class OfferForm(DsfrBaseForm):
     )
     referral_email = forms.EmailField(label="Courriel qui reçoit les orientations", required=False)
     referral_details = forms.CharField(label="Comment nous adresser une personne", widget=TEXTAREA, required=False)
+
+    def theme_groups(self) -> list[tuple[str, list[Any]]]:
+        return grouped_subwidgets(self["themes"])
 
     def __init__(self, *args: Any, offer: ServiceOffer, **kwargs: Any):
         initial = {
