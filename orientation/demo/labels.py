@@ -19,8 +19,9 @@ from orientation.demo.accounts import demo_users_by_role
 from orientation.demo.content import COMMUNES
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import timeline
+from orientation.labels.services import application_snapshot
 from orientation.labels.criteria import CRITERIA
-from orientation.labels.models import Application, Event, Grouping, Label
+from orientation.labels.models import Application, ApplicationVersion, Event, Grouping, Label
 from orientation.territories.models import Commune, LivingArea, Region
 
 NEEDS = (
@@ -93,6 +94,11 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _freeze(application: Application) -> None:
+    """The version the submission froze, as application_submit freezes it."""
+    ApplicationVersion.objects.create(application=application, number=1, content=application_snapshot(application))
+
+
 def _under_instruction(application: Application, staff: _Staff, today: date, *, transmitted: bool) -> None:
     """Submitted 30 days ago, and transmitted to the CCREFP 5 days later when ``transmitted``."""
     submitted, transmitted_on = today - timedelta(days=30), today - timedelta(days=25)
@@ -104,6 +110,7 @@ def _under_instruction(application: Application, staff: _Staff, today: date, *, 
         transmitted_on=transmitted_on if transmitted else None,
     )
     _event(application, submitted, "submitted", "draft", "submitted", staff.of_step("submitted", application))
+    _freeze(application)
     if transmitted:
         by = staff.of_step("transmitted", application)
         _event(application, transmitted_on, "transmitted", "submitted", "transmitted", by)
@@ -121,6 +128,7 @@ def _granted(application: Application, decided: date, staff: _Staff) -> Label:
         opinion_on=opinion,
         decided_on=decided,
     )
+    _freeze(application)
     for day, action, before, after in [
         (submitted, "submitted", "draft", "submitted"),
         (transmitted, "transmitted", "submitted", "transmitted"),

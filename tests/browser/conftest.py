@@ -131,6 +131,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "label-statistics": "/label/chiffres/?region=24",
             "backoffice-labels": "/gestion/labels/",
             "backoffice-label": f"/gestion/labels/{angers.pk}/",
+            "backoffice-label-version": f"/gestion/labels/{angers.pk}/version/1/",
             "backoffice-label-sites": f"/gestion/labels/{draft.pk}/dossier/sites/",
             "backoffice-label-commitments": f"/gestion/labels/{draft.pk}/dossier/engagements/",
             "backoffice-label-territory": f"/gestion/labels/{draft.pk}/dossier/territoire/",

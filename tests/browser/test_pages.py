@@ -27,6 +27,7 @@ PAGE_TYPES = [
     "label-statistics",
     "backoffice-labels",
     "backoffice-label",
+    "backoffice-label-version",
     "backoffice-label-sites",
     "backoffice-label-commitments",
     "backoffice-label-territory",

@@ -121,3 +121,22 @@ def test_outside_demo_mode_there_is_no_demo_page_and_demo_accounts_need_their_co
         == 302
     )
     assert client.get("/gestion/labels/").status_code == 200
+
+
+def test_whoever_gives_the_opinion_reads_the_file_in_full(client):
+    _sign_in(client, "demo-ccrefp-centre")
+    orleans = Application.objects.get(organisation__name__endswith="d’Orléans")
+    page = client.get(f"/gestion/labels/{orleans.pk}/").content.decode()
+    assert "Rendre l’avis du CCREFP" in page
+    assert "Le dossier déposé (version 1" in page
+    for site in orleans.sites.all():
+        assert site.name in page
+    assert "Gratuité du service rendu" in page  # each criterion by its name, with the commitment
+    assert "s’engage" in page
+    assert "Orléans (45234)" in page  # the territory by names
+    version = client.get(f"/gestion/labels/{orleans.pk}/version/1/")
+    assert version.status_code == 200
+    assert "Gratuité du service rendu" in version.content.decode()
+    # Every demo file that was submitted has its frozen version.
+    for application in Application.objects.exclude(state=Application.State.DRAFT):
+        assert application.versions.filter(number=1).exists(), application

@@ -24,9 +24,10 @@ from orientation.accounts.models import RegionalRole, User
 from orientation.accounts.selectors import organisation_ids, region_ids
 from orientation.directory.models import Organisation
 from orientation.labels import selectors, services, timeline
+from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, Grouping, Label, Withdrawal
 from orientation.labels.services import user_acts_as
-from orientation.territories.models import Region
+from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
 from orientation.www import maps
 from orientation.www.backoffice import label_forms
 from orientation.www.backoffice.auth import reauthenticate, second_factor_is_recent, staff_required
@@ -202,6 +203,39 @@ def _action_form(action: str, application: Application, data: Any = None) -> for
     return form_class(data, prefix=action)
 
 
+def readable_snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    """A frozen file as whoever instructs it reads it: each criterion by its name with the
+    commitment and its evidence, the territory by names rather than codes."""
+    names = {
+        "living_areas": dict(
+            LivingArea.objects.filter(code__in=content.get("living_areas", [])).values_list("code", "name")
+        ),
+        "employment_zones": dict(
+            EmploymentZone.objects.filter(code__in=content.get("employment_zones", [])).values_list("code", "name")
+        ),
+        "communes": dict(Commune.objects.filter(code__in=content.get("communes", [])).values_list("code", "name")),
+    }
+    attachments: dict[str, list[dict[str, Any]]] = {}
+    for item in content.get("attachments", []):
+        attachments.setdefault(item["criterion"], []).append(item)
+    return {
+        **content,
+        "criteria": [
+            {
+                "label": str(label),
+                "commitment": content.get("commitments", {}).get(code, {}).get("commitment", ""),
+                "evidence": content.get("commitments", {}).get(code, {}).get("evidence", ""),
+                "attachments": attachments.get(code, []),
+            }
+            for code, label in CRITERIA.items()
+        ],
+        **{
+            f"{kind}_named": [f"{names[kind].get(code, code)} ({code})" for code in content.get(kind, [])]
+            for kind in names
+        },
+    }
+
+
 @staff_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
@@ -209,6 +243,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     label = getattr(application, "label", None)
     withdrawals = [(w, w.current_deadline()) for w in label.withdrawals.all()] if label else []
+    latest = application.versions.order_by("-number").first()
     return render(
         request,
         "www/backoffice/label_detail.html",
@@ -220,6 +255,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadlines": _deadlines(application, today),
             "events": selectors.application_events(application),
             "versions": application.versions.all(),
+            # Whoever instructs, gives an opinion or decides reads the file as it was submitted.
+            "latest_version": latest,
+            "snapshot": readable_snapshot(latest.content) if latest else None,
             "hearings": application.hearings.all(),
             "editable": Application.objects.editable_by(user).filter(pk=application.pk).exists(),
             "steps": _steps_for(application),
@@ -359,7 +397,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         )
     if step == "verification":
         context["missing"] = services.application_missing(application)
-        context["snapshot"] = services.application_snapshot(application)
+        context["snapshot"] = readable_snapshot(services.application_snapshot(application))
     if step == "engagements":
         context["attachments"] = application.attachments.all()
     return render(request, "www/backoffice/label_step.html", context)
@@ -494,7 +532,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "title": f"Dossier déposé, version {number}",
             "application": application,
             "version": version,
-            "snapshot": version.content,
+            "snapshot": readable_snapshot(version.content),
             "breadcrumb": _crumbs(
                 (application.applicant_name, reverse("backoffice:label_application", args=[pk])),
                 (f"Version {number}", None),
