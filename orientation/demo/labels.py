@@ -19,9 +19,9 @@ from orientation.demo.accounts import demo_users_by_role
 from orientation.demo.content import COMMUNES
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import timeline
-from orientation.labels.services import application_snapshot
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, ApplicationVersion, Event, Grouping, Label
+from orientation.labels.services import application_snapshot
 from orientation.territories.models import Commune, LivingArea, Region
 
 NEEDS = (
