@@ -37,6 +37,10 @@ def theme_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(THEME_FAMILIES.get(family, family), themes) for family, themes in grouped.items() if themes]
 
 
+#: the themes' checkboxes in one fieldset per family (the field's own template)
+GROUPED_CHECKBOXES = "www/backoffice/_grouped_checkboxes.html"
+
+
 def grouped_subwidgets(bound: Any) -> list[tuple[str, list[Any]]]:
     """A grouped choice field's checkboxes, by group label (Django renders groups only as a flat list)."""
     groups: dict[str, list[Any]] = {}
@@ -54,7 +58,6 @@ class InterviewForm(DsfrBaseForm):
     themes = forms.MultipleChoiceField(
         label="Sa demande porte sur",
         widget=forms.CheckboxSelectMultiple,
-        template_name="www/backoffice/_grouped_checkboxes.html",
     )
     request = forms.CharField(label="La demande, en quelques mots", widget=TEXTAREA, required=False)
     commune = forms.CharField(
@@ -82,6 +85,7 @@ class InterviewForm(DsfrBaseForm):
             self.initial.setdefault("organisation", organisations[0].pk)
             field(self, "organisation").empty_label = None  # one choice: already made
         field(self, "themes").choices = theme_choices()
+        field(self, "themes").template_name = GROUPED_CHECKBOXES
 
     def theme_groups(self) -> list[tuple[str, list[Any]]]:
         """The themes' checkboxes by family, for the grouped fieldsets of the form."""
@@ -141,7 +145,6 @@ class OfferForm(DsfrBaseForm):
     themes = forms.MultipleChoiceField(
         label="Thématiques",
         widget=forms.CheckboxSelectMultiple,
-        template_name="www/backoffice/_grouped_checkboxes.html",
     )
     publics = forms.MultipleChoiceField(label="Publics", choices=Public.choices, widget=forms.CheckboxSelectMultiple)
     access_conditions = forms.CharField(label="Conditions d’accès", widget=TEXTAREA, required=False)
@@ -184,6 +187,7 @@ class OfferForm(DsfrBaseForm):
         initial["hours"] = format_osm_hours(parse_hours(offer.opening_hours)) if offer.opening_hours else ""
         super().__init__(*args, initial=initial, **kwargs)
         field(self, "themes").choices = theme_choices()
+        field(self, "themes").template_name = GROUPED_CHECKBOXES
 
     def clean_hours(self) -> dict[str, Any]:
         text = self.cleaned_data["hours"].strip()
