@@ -104,11 +104,20 @@ def test_the_coordinator_files_the_application_in_steps_and_the_prefecture_instr
         {"sites": [p.pk for p in centre.places[:3]], "services": [o.pk for o in centre.offers[:3]]},
     )
     assert response["Location"].endswith("/dossier/convention/")
+    form = client.get(f"/gestion/labels/{application.pk}/dossier/convention/").content.decode()
+    assert 'placeholder="jj/mm/aaaa"' in form  # dates are typed the French way, whatever the browser
+    assert 'type="date"' not in form
+    american = client.post(
+        f"/gestion/labels/{application.pk}/dossier/convention/",
+        {"document": pdf(), "signatories": "Mme Martin, directrice", "signed_on": "01/25/2026"},
+    )
+    assert "Date illisible : écrivez-la jj/mm/aaaa" in american.content.decode()
     response = client.post(
         f"/gestion/labels/{application.pk}/dossier/convention/",
-        {"document": pdf(), "signatories": "Mme Martin, directrice", "signed_on": "2026-01-05"},
+        {"document": pdf(), "signatories": "Mme Martin, directrice", "signed_on": "05/01/2026"},
     )
     assert response.status_code == 302
+    assert application.grouping.conventions.get().signed_on == date(2026, 1, 5)
     bad = client.post(
         f"/gestion/labels/{application.pk}/dossier/convention/",
         {"document": pdf("convention.docx"), "signatories": "Mme Martin", "signed_on": "2026-01-05"},

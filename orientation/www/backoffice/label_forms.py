@@ -12,7 +12,7 @@ from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, Convention, Grouping
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
-from orientation.www.backoffice.form_helpers import TEXTAREA, field
+from orientation.www.backoffice.form_helpers import TEXTAREA, FrenchDateField, field
 
 
 class ApplicationCreateForm(DsfrBaseForm):
@@ -56,7 +56,7 @@ class ConventionForm(DsfrBaseForm):
     signatories = forms.CharField(
         label="Signataires", widget=TEXTAREA, help_text="Une personne par ligne : nom, fonction, organisation."
     )
-    signed_on = forms.DateField(label="Date de signature", widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = FrenchDateField(label="Date de signature")
 
 
 class SitesForm(DsfrBaseForm):
@@ -186,7 +186,7 @@ class WithdrawalDecisionForm(ReasonsForm):
 
 
 class HearingForm(DsfrBaseForm):
-    held_on = forms.DateField(label="Date de l’audition", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = FrenchDateField(label="Date de l’audition")
     attendees = forms.CharField(label="Personnes entendues", widget=TEXTAREA)
     notes = forms.CharField(label="Compte rendu", widget=TEXTAREA, required=False)
 
