@@ -192,8 +192,11 @@ class SearchParams(Schema):
 
     q: str = Field("", max_length=500, description="Les mots cherchés, en français (vide : tout).")
     where: str | None = Field(
-        None, max_length=200, description="Commune, code postal ou code INSEE autour duquel chercher."
+        None,
+        max_length=200,
+        description="Commune, code postal ou code INSEE autour duquel chercher ; inconnu : erreur 422 `unknown_place`.",
     )
+    ou: str | None = Field(None, max_length=200, description="Le même que `where`, du nom qu’il porte sur le portail.")
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude du point de recherche (avec `lon`).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude du point de recherche (avec `lat`).")
     radius_km: float = Field(DEFAULT_RADIUS_KM, gt=0, le=300, description="Rayon autour du point, en km.")

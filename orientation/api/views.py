@@ -245,10 +245,11 @@ class UnknownPlace(ApiError):
 
 def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) -> HttpResponse:
     latitude, longitude, label = params.lat, params.lon, None
-    if params.where:
-        location = locate(params.where)
+    where = params.where or params.ou  # the portal's name for it, accepted too
+    if where:
+        location = locate(where)
         if location is None:
-            raise UnknownPlace(f"Lieu inconnu : {params.where!r} (attendu : une commune, un code postal ou INSEE).")
+            raise UnknownPlace(f"Lieu inconnu : {where!r} (attendu : une commune, un code postal ou INSEE).")
         latitude, longitude, label = location.latitude, location.longitude, location.label
     if params.department:
         filters = {**filters, "department": params.department.upper()}
@@ -292,7 +293,8 @@ def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) ->
 
 SEARCH_HELP = (
     "Recherche en français : mots au singulier ou au pluriel, au masculin ou au féminin, avec ou sans accents ; "
-    "orthographe proche acceptée pour un mot seul. `where` ou `lat`/`lon` limitent au rayon `radius_km`. "
+    "orthographe proche acceptée. `where` (ou `ou`, son nom sur le portail) ou `lat`/`lon` limitent "
+    "au rayon `radius_km`. "
     "`facets` compte chaque valeur de filtre sur tous les résultats."
 )
 

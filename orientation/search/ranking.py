@@ -149,3 +149,19 @@ def choose_page(
         page_size=page_size,
     )
     return page, kept if within_radius else total
+
+
+#: words by which a person says they look for a training, not an occupation (folded)
+TRAINING_WORDS = frozenset(
+    {
+        "formation", "formations", "former", "diplome", "diplomes", "bts", "cap", "bac", "bep", "but", "dut",
+        "licence", "master", "titre", "cqp", "certificat", "certification", "alternance", "apprentissage",
+        "stage", "cours", "ecole", "cpf", "vae",
+    }
+)  # fmt: skip
+
+
+def asks_for_training(words: list[str]) -> bool:
+    """Whether the query names a training (« bts compta », « diplôme cuisine »): the portal then
+    opens on the trainings when some match, even if an occupation does too."""
+    return any(folded(word) in TRAINING_WORDS for word in words)

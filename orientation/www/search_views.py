@@ -15,7 +15,9 @@ from orientation.directory.codelists import Public
 from orientation.directory.typologies import Typology
 from orientation.labels.selectors import labelled_among
 from orientation.occupations.models import GrandDomaine
+from orientation.search.analysis import query_words
 from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
+from orientation.search.ranking import asks_for_training
 from orientation.search.selectors import Location, locate, search
 from orientation.territories.geo import is_in_france
 from orientation.trainings.codelists import FUNDERS
@@ -92,7 +94,7 @@ def _position(latitude: str, longitude: str) -> tuple[float, float] | None:
 
 def search_view(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:200].strip()
-    where = request.GET.get("ou", "")[:100].strip()
+    where = (request.GET.get("ou") or request.GET.get("where") or "")[:100].strip()  # the API's name too
     tab = request.GET.get("type", "")
     kind = next((kind for slug, kind, _label in TABS if slug == tab), None)
     try:
@@ -112,8 +114,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
         occupations = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=0, facets=("kind",)))
         counts = {**counts, **occupations.facets.get("kind", {})}
     if kind is None:
-        # The first tab with results, in the order people look for: occupations, trainings, places.
-        kind = next((kind for _slug, kind, _label in TABS if counts.get(str(kind))), Kind.OCCUPATION)
+        # The first tab with results, in the order people look for: occupations, trainings,
+        # places; the trainings first when the query names one (« bts », « diplôme cuisine »).
+        order = [kind for _slug, kind, _label in TABS]
+        if asks_for_training(query_words(text)):
+            order.insert(0, order.pop(order.index(Kind.TRAINING)))
+        kind = next((kind for kind in order if counts.get(str(kind))), Kind.OCCUPATION)
     slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
     accepted = [facet for facet, _label in FACETS[kind]] + HIDDEN_FILTERS.get(kind, [])
     filters = {facet: request.GET[facet][:60] for facet in accepted if request.GET.get(facet, "").strip()}

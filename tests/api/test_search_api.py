@@ -44,10 +44,23 @@ def test_places_filtered_by_typology_and_department(client, indexed):
     assert all("Centre d’information et d’orientation" in result["subtitle"] for result in answer["results"])
 
 
+def test_the_town_has_one_name_everywhere(client, indexed):
+    by_where = client.get("/api/v1/search/places", {"where": "Blois"}).json()
+    by_ou = client.get("/api/v1/search/places", {"ou": "Blois"}).json()
+    assert by_where["where"] == by_ou["where"]
+    assert by_where["total"] == by_ou["total"] > 0
+    everywhere = client.get("/api/v1/search/places").json()["total"]
+    assert by_ou["total"] < everywhere
+    portal = client.get("/recherche/", {"where": "Blois", "type": "lieux"}).content.decode()
+    assert "à moins de 30 km de Blois" in portal
+
+
 def test_bad_parameters_get_a_clear_error(client, indexed):
     answer = client.get("/api/v1/search/places", {"where": "Atlantide"})
     assert answer.status_code == 422
     assert answer.json()["code"] == "unknown_place"
+    # The portal's name for the town works the same, unknown towns included: never all France.
+    assert client.get("/api/v1/search/trainings", {"ou": "Atlantide"}).json()["code"] == "unknown_place"
     assert client.get("/api/v1/search/places", {"page_size": 1000}).json()["code"] == "invalid_input"
     assert client.get("/api/v1/search/trainings", {"sort": "price"}).json()["code"] == "invalid_input"
 

@@ -138,3 +138,23 @@ def test_funding_is_said_in_words(client, indexed):
     shown = re.findall(r'class="fr-link fr-text--sm" href="[^"]*">([^<]+) \(\d+\)</a>', fieldset)
     assert shown
     assert set(shown) <= set(FUNDERS.values())
+
+
+def _active_tab(page):
+    return re.search(r'class="fr-tag" href="[^"]*" aria-current="page">(\w+)', page).group(1)
+
+
+@pytest.mark.parametrize("query", ["diplome cuisine", "formation cuisinier", "cap cuisine"])
+def test_a_query_that_names_a_training_opens_on_the_trainings(client, indexed, query):
+    page = client.get("/recherche/", {"q": query}).content.decode()
+    assert _active_tab(page) == "Formations"
+
+
+def test_an_occupation_query_still_opens_on_the_occupations(client, indexed):
+    assert _active_tab(client.get("/recherche/", {"q": "cuisinier"}).content.decode()) == "Métiers"
+
+
+def test_nothing_found_is_a_sentence_not_item_one_of_a_list(client, indexed):
+    page = client.get("/recherche/", {"q": "zzzzqqq"}).content.decode()
+    assert "<p>Aucun résultat. Essayez un autre mot" in page
+    assert '<ol class="search-results"' not in page
