@@ -28,6 +28,10 @@ SLOW_ANSWER_DAYS = 15
 YOUNG_PUBLICS = {Public.JEUNES, Public.ETUDIANTS}
 
 
+#: answers a service must have given before its acceptance rate is shown or used
+MIN_ANSWERS_FOR_RATE = 5
+
+
 @dataclass(frozen=True)
 class Outcome:
     referrals: int
@@ -37,7 +41,9 @@ class Outcome:
 
     @property
     def acceptance_rate(self) -> float | None:
-        return self.accepted / self.answered if self.answered else None
+        """Accepted among answered, once there are enough answers to mean something (1 of 1 is
+        not « 100 % »): None below MIN_ANSWERS_FOR_RATE."""
+        return self.accepted / self.answered if self.answered >= MIN_ANSWERS_FOR_RATE else None
 
 
 def offer_outcomes(offer_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, Outcome]:

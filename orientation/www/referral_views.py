@@ -23,7 +23,7 @@ from orientation.directory.codelists import THEMES, Public
 from orientation.directory.models import ServiceOffer
 from orientation.referrals import selectors, services
 from orientation.referrals.models import PERSONAL_FIELDS, Referral
-from orientation.territories.geo import bounding_box
+from orientation.territories.geo import bounding_box, distance_km
 from orientation.www.backoffice.referral_forms import AnswerForm, theme_choices
 from orientation.www.backoffice.referrals import answer
 
@@ -139,6 +139,7 @@ def follow_export(request: HttpRequest, token: str) -> HttpResponse:
 
 
 SERVICES_PAGE_SIZE = 20
+SERVICES_RADIUS_KM = 30
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -154,18 +155,30 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     if public in Public.values:
         offers = offers.filter(publics__icontains=f'"{public}"')
     location = locate(where) if where else None
+    distances: dict[int, float] = {}
     if location is not None:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(location.latitude, location.longitude, 30)
-        offers = offers.filter(place__latitude__range=(min_lat, max_lat), place__longitude__range=(min_lon, max_lon))
-    total = offers.count()
-    page = offers.order_by("place__commune__name", "name")[:SERVICES_PAGE_SIZE]
+        # Near a town: within 30 km, the nearest first, each with its distance.
+        min_lat, max_lat, min_lon, max_lon = bounding_box(location.latitude, location.longitude, SERVICES_RADIUS_KM)
+        nearby = offers.filter(place__latitude__range=(min_lat, max_lat), place__longitude__range=(min_lon, max_lon))
+        for offer_id, latitude, longitude in nearby.values_list("pk", "place__latitude", "place__longitude"):
+            distance = distance_km(location.latitude, location.longitude, latitude, longitude)
+            if distance <= SERVICES_RADIUS_KM:
+                distances[offer_id] = round(distance, 1)
+        nearest = sorted(distances, key=lambda offer_id: (distances[offer_id], offer_id))[:SERVICES_PAGE_SIZE]
+        by_id = offers.in_bulk(nearest)
+        total, page = len(distances), [by_id[offer_id] for offer_id in nearest]
+    else:
+        total = offers.count()
+        page = list(offers.order_by("place__commune__name", "name")[:SERVICES_PAGE_SIZE])
     outcomes = selectors.offer_outcomes([offer.pk for offer in page])
     return render(
         request,
         "www/referrals/offer_list.html",
         {
             "title": "Services d’accompagnement",
-            "offers": [(offer, outcomes.get(offer.pk)) for offer in page],
+            "offers": [(offer, outcomes.get(offer.pk), distances.get(offer.pk)) for offer in page],
+            "location": location,
+            "radius_km": SERVICES_RADIUS_KM,
             "total": total,
             "themes": theme_choices(),
             "publics": Public.choices,

@@ -274,3 +274,35 @@ def test_the_interview_form_starts_with_the_advisers_organisation_and_groups_the
     first_group = page.split('id="id_themes-group-1"')[1].split("</fieldset>")[0]
     assert "Confirmer son choix de métier" in first_group
     assert "Trouver sa formation" not in first_group
+
+
+def test_the_services_directory_near_a_town_lists_the_nearest_first_with_its_distance(town):
+    from orientation.directory.models import Place
+
+    # The PIJ 6 km out of Blois; Tours's mission locale is 55 km away, beyond the 30 km.
+    Place.objects.filter(pk=town.pij_offer.place_id).update(latitude=town.blois.latitude + 0.054)
+    page = Client().get("/services/?ou=Blois").content.decode()
+    assert "2 services à moins de 30 km de Blois" in page
+    assert page.index("Mission locale de Blois") < page.index("PIJ de Blois")
+    assert "PIJ de Blois</a> — PIJ de Blois, Blois · 6,0 km" in page  # French decimals
+    assert "Mission locale de Tours" not in page
+    listing = Client().get("/services/").content.decode()
+    assert "Mission locale de Tours" in listing  # without a town: all of them, by town
+    assert " km" not in listing.split("services</p>")[1]
+
+
+def test_an_acceptance_rate_is_shown_only_past_a_few_answers(town):
+    from orientation.referrals.selectors import MIN_ANSWERS_FOR_RATE
+
+    def answered(count):
+        for _ in range(count):
+            referral, _links = services.referral_send(interview=young_person(town), offer=town.offer,
+                                                      by_user=town.adviser, share=["name"])  # fmt: skip
+            services.referral_accept(referral=referral, actor=services.SECURE_LINK)
+
+    answered(1)
+    page = Client().get("/services/?ou=Blois").content.decode()
+    assert "répond en" in page
+    assert "d’orientations acceptées" not in page  # 1 of 1 is not « 100 % »
+    answered(MIN_ANSWERS_FOR_RATE - 1)
+    assert "100 % d’orientations acceptées" in Client().get("/services/?ou=Blois").content.decode()
