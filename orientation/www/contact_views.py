@@ -313,7 +313,9 @@ class CallbackForm(DsfrBaseForm):
 
 
 def callback_form(request: HttpRequest) -> HttpResponse:
-    form = CallbackForm(request.POST or None)
+    # Opened from a page about a training or a place, the question is already chosen.
+    need = request.GET.get("besoin", "")
+    form = CallbackForm(request.POST or None, initial={"need": need} if need in Need.values else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

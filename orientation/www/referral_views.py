@@ -161,6 +161,8 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         min_lat, max_lat, min_lon, max_lon = bounding_box(location.latitude, location.longitude, SERVICES_RADIUS_KM)
         nearby = offers.filter(place__latitude__range=(min_lat, max_lat), place__longitude__range=(min_lon, max_lon))
         for offer_id, latitude, longitude in nearby.values_list("pk", "place__latitude", "place__longitude"):
+            if latitude is None or longitude is None:  # excluded by the box; said for the type checker
+                continue
             distance = distance_km(location.latitude, location.longitude, latitude, longitude)
             if distance <= SERVICES_RADIUS_KM:
                 distances[offer_id] = round(distance, 1)

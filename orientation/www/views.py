@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from orientation.directory.codelists import Public
 from orientation.directory.models import Place
+from orientation.directory.networks import TRAINING_FILE
 from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.labels.selectors import place_labels
 from orientation.occupations.models import GrandDomaine, OnisepFiche, RomeFiche
@@ -25,6 +26,7 @@ from orientation.occupations.selectors import (
 )
 from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
+from orientation.trainings import selectors as trainings
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
 from orientation.www import maps, structured_data
@@ -163,12 +165,36 @@ def training_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = training_detail(pk)
     if action is None:
         raise Http404("Aucune action de formation ouverte sous ce numéro")
+    sessions = trainings.sessions_to_show(action, timezone.localdate())
+    funding_help = None
+    if action.latitude is not None and action.longitude is not None:
+        # The nearest places whose services help to put a training's funding together.
+        funding_help = search(
+            SearchQuery(
+                kind=Kind.PLACE,
+                filters={"theme": TRAINING_FILE},
+                latitude=action.latitude,
+                longitude=action.longitude,
+                radius_km=NEAR_RADIUS_KM,
+                sort=Sort.DISTANCE,
+                page_size=3,
+                facets=(),
+            )
+        ).hits
+    contact = action.formation.contact or {}
     return render(
         request,
         "www/training_detail.html",
         {
             "action": action,
             "formation": action.formation,
+            "sessions": sessions,
+            "today": timezone.localdate(),
+            "duration": trainings.duration(action, sessions[0] if sessions else None),
+            "cpf": trainings.cpf(action.formation),
+            "contact": {key: contact.get(key, "") for key in ("name", "phone", "email", "website")},
+            "funding_help": funding_help,
+            "callback_url": reverse("www:callback") + "?" + urlencode({"besoin": "formation-financement"}),
             "title": action.formation.title,
             "structured_data": structured_data.to_script(
                 structured_data.training(action, request.build_absolute_uri())

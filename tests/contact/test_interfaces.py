@@ -328,3 +328,12 @@ def test_sending_the_form_twice_makes_one_callback_and_shows_it(client, platform
     assert "Un SMS de confirmation vous est envoyé" not in again
     assert Callback.objects.count() == 1
     assert TextMessage.objects.count() == 1
+
+
+def test_the_callback_form_opened_from_a_training_has_its_question_chosen(client, platform):
+    page = client.get("/etre-rappele/?besoin=formation-financement").content.decode()
+    assert '<option value="formation-financement" selected>' in page
+    assert (
+        "selected"
+        not in client.get("/etre-rappele/?besoin=pirate").content.decode().split('name="need"')[1].split("</select>")[0]
+    )

@@ -82,6 +82,64 @@ def test_training_page_says_what_where_when_and_who(client, indexed, django_asse
     assert client.get("/formations/999999/").status_code == 404
 
 
+def test_training_page_says_how_to_get_in(client, indexed):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from orientation.trainings.models import Session
+
+    today = timezone.localdate()
+    action = Action.objects.open().filter(city="Blois", formation__is_certifying=True).first()
+    Formation.objects.filter(pk=action.formation_id).update(
+        rncp_codes=["RNCP35399"],
+        contact={"name": "Mme Durand, inscriptions", "phone": "02 54 78 54 87", "email": "insc@example.org"},
+    )
+    Action.objects.filter(pk=action.pk).update(price="20020.00", hours_total=455)
+    action.sessions.all().delete()
+    Session.objects.create(action=action, number="old", start_date=date(2025, 1, 6), end_date=today - timedelta(days=1))
+    later = Session.objects.create(
+        action=action, number="later", start_date=today + timedelta(days=200), end_date=today + timedelta(days=380)
+    )
+    soon = Session.objects.create(
+        action=action,
+        number="soon",
+        start_date=today + timedelta(days=40),
+        end_date=today + timedelta(days=130),
+        registration_start=today - timedelta(days=5),
+        registration_end=today + timedelta(days=30),
+        recruitment=Session.Recruitment.SUSPENDED,
+    )
+    page = client.get(f"/formations/{action.pk}/").content.decode()
+    # The action's own contact: the phone as a link, the e-mail, its page at the provider.
+    assert '<a href="tel:+33254785487">02 54 78 54 87</a>' in page
+    assert 'href="mailto:insc@example.org"' in page
+    assert "Mme Durand, inscriptions" in page
+    # Money and time the French way.
+    assert "Prix : 20\u202f020\u00a0€" in page
+    assert "455 heures (environ 13 semaines à temps plein), sur 3 mois" in page
+    # The next sessions first, the finished ones hidden, with their registration period and state.
+    sessions = page.split("Prochaines sessions")[1].split("</ul>")[0]
+    assert "2025" not in sessions
+    assert sessions.index(f"{soon.start_date.day} ") < sessions.index("suspendues") < sessions.rindex("ouvertes")
+    assert later.start_date.strftime("%Y") in sessions
+    assert "Inscriptions du" in sessions
+    # Paid with the CPF: said, with the certification's page and the national site.
+    assert "compte personnel de formation (CPF)" in page
+    assert "https://www.francecompetences.fr/recherche/rncp/35399/" in page
+    assert "moncompteformation.gouv.fr" in page
+    # Places near it that help to fund a training, and a callback about funding.
+    funding = page.split("Pour monter le financement")[1].split("</ul>")[0]
+    assert re.search(r'href="/lieux/\d+/"', funding)
+    assert "/etre-rappele/?besoin=formation-financement" in page
+
+
+def test_a_training_without_a_certification_says_nothing_of_the_cpf(client, indexed):
+    action = Action.objects.open().filter(formation__is_certifying=False).first()
+    page = client.get(f"/formations/{action.pk}/").content.decode()
+    assert "compte personnel de formation (CPF) :" not in page
+
+
 def test_results_near_a_town_are_drawn_on_a_map(client, indexed):
     page = client.get("/recherche/", {"ou": "Blois", "type": "lieux"}).content.decode()
     svg = re.search(r'<svg class="situation-map".*?</svg>', page, re.S)

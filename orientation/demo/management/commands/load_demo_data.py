@@ -38,7 +38,7 @@ PLACE_LABELS = {
     "greta": "GRETA {of_city}",
     "suio": "Service universitaire d’information et d’orientation {of_city}",
 }
-FUNDERS = ["2", "5", "10", "13", "16"]  # LHEO codes: région, France Travail, entreprise, CPF, personnel
+FUNDERS = ["2", "4", "5", "10", "16"]  # LHEO codes: région, France Travail, entreprise, la personne, OPCO
 
 
 def of_town(city: str) -> str:
@@ -301,6 +301,13 @@ class Command(ImportCommand):
                     "rncp_codes": [rncp] if rncp else [],
                     "rome_codes": [code],
                     "exit_level": level,
+                    # The contact-formation of LHEO: who answers about this training and enrols.
+                    "contact": {
+                        "name": "Service des inscriptions",
+                        "phone": f"02 47 {40 + position % 50:02d} {10 + position % 80:02d} {20 + position % 70:02d}",
+                        "email": f"inscriptions-{position}@formation.example.org",
+                        "website": "",
+                    },
                 },
                 extra={"rome": [code]},
             )
@@ -346,6 +353,7 @@ class Command(ImportCommand):
                     "hours_total": hours,
                     "price": str(price.quantize(Decimal("1"))),
                     "funders": sorted(self.random.sample(FUNDERS, 2)),
+                    "url": f"https://formation.example.org/actions/{action_key}",
                     "entry_conditions": "Entretien de motivation ; aucun diplôme exigé."
                     if hours < 1000
                     else "Dossier et entretien.",
@@ -364,7 +372,11 @@ class Command(ImportCommand):
                         "action_id": action_result.pk_by_key[action_key],
                         "start_date": begin.isoformat(),
                         "end_date": (begin + timedelta(weeks=weeks)).isoformat(),
-                        "recruitment": Session.Recruitment.OPEN,
+                        "registration_start": (begin - timedelta(days=75)).isoformat(),
+                        "registration_end": (begin - timedelta(days=10)).isoformat(),
+                        "recruitment": Session.Recruitment.OPEN
+                        if self.random.random() < 0.85
+                        else Session.Recruitment.SUSPENDED,
                     },
                 )
         sessions.finish()
