@@ -152,6 +152,7 @@ def place_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "map": situation,
             "osm": osm,
             "publics": [Public(value).label for value in place.publics if value in Public.values],
+            "referral_offers": [offer for offer in detail.offers if offer.accepts_referrals],
             "labels": place_labels(place, timezone.localdate()),
             "title": detail.place.name,
             "structured_data": structured_data.to_script(

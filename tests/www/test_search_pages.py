@@ -216,3 +216,23 @@ def test_nothing_found_is_a_sentence_not_item_one_of_a_list(client, indexed):
     page = client.get("/recherche/", {"q": "zzzzqqq"}).content.decode()
     assert "<p>Aucun résultat. Essayez un autre mot" in page
     assert '<ol class="search-results"' not in page
+
+
+def test_place_page_says_how_to_reach_it(client, indexed):
+    from orientation.directory.models import Place, ServiceOffer
+
+    offer = ServiceOffer.objects.filter(accepts_referrals=True, place__commune__name="Blois").first()
+    place = offer.place
+    Place.objects.filter(pk=place.pk).update(phone="", email="", website="")  # the organisation's, then
+    organisation = place.organisation
+    page = client.get(f"/lieux/{place.pk}/").content.decode()
+    digits = "".join(ch for ch in organisation.phone if ch.isdigit())
+    assert f'<a href="tel:+33{digits[1:]}">{organisation.phone}</a>' in page
+    assert f'href="mailto:{organisation.email}"' in page
+    assert f'href="{organisation.website}"' in page
+    assert f'href="{offer.mobilisation_link}"' in page  # the appointment link of its service
+    assert 'href="/etre-rappele/"' in page
+    referred = page.split("Y être orienté(e)")[1]
+    assert f'href="/services/{offer.pk}/"' in referred
+    Place.objects.filter(pk=place.pk).update(phone="02 54 00 00 01")  # the place's own number first
+    assert '<a href="tel:+33254000001">02 54 00 00 01</a>' in client.get(f"/lieux/{place.pk}/").content.decode()

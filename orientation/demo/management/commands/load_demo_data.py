@@ -205,6 +205,7 @@ class Command(ImportCommand):
                     "name": place_label(network, city) + suffix,
                     "typology": str(NETWORKS[network].typology),
                     "email": f"contact@{network.replace('_', '-')}-{slug(city)}.example.org",
+                    "website": f"https://{network.replace('_', '-')}-{slug(city)}.example.org/",
                     "phone": "02 " + " ".join(str(self.random.randint(10, 99)) for _pair in range(4)),
                 },
             )
@@ -258,6 +259,10 @@ class Command(ImportCommand):
                         "origin": ServiceOffer.Origin.DECLARED,
                         "last_checked_at": checked,
                         "accepts_referrals": offer.level == ServiceOffer.Level.SECOND,
+                        "mobilisation_link": f"https://{network.replace('_', '-')}-{slug(by_code[commune_code][1])}"
+                        f".example.org/rendez-vous/{offer.slug}"
+                        if offer.level == ServiceOffer.Level.SECOND
+                        else "",
                         "weekly_capacity": 20 if offer.level == ServiceOffer.Level.SECOND else None,
                     },
                 )
