@@ -32,6 +32,7 @@ run: install
 	mkdir -p var/db
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py bootstrap_data
+	scripts/vendor_js.sh
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Orientation pour tous : http://127.0.0.1:$(PORT)/ (et le worker des tâches de fond)"
 	$(BIN)/python manage.py run_worker --interval 5 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
@@ -52,6 +53,7 @@ dev: install-dev
 ## the telephony tests (make test-telephony), then all the others
 test: install-dev quality
 	scripts/browser.sh
+	scripts/vendor_js.sh
 	$(MAKE) --no-print-directory test-telephony
 	$(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
 

@@ -280,23 +280,45 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp), in every environment: the platform's own scripts only (a
 # nonce for those written in a page), no plugin, no frame, forms posted to ourselves. Style
 # attributes are allowed (DSFR and the server-drawn SVG maps use them); <style> elements are not.
-# A deployment that draws maps on tiles names their host in MAP_TILES_HOST.
-MAP_TILES_HOST = os.environ.get("MAP_TILES_HOST", "").strip()
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "style-src-attr": ["'unsafe-inline'"],
-        "img-src": [SELF, "data:", *([MAP_TILES_HOST] if MAP_TILES_HOST else [])],
-        "font-src": [SELF, "data:"],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
+# Maps on tiles: with MAP_TILES_URL (a template with {z}, {x} and {y}: the IGN Géoplateforme, or
+# the deployment's own tile server), the portal's maps are drawn with Leaflet (vendored by
+# scripts/vendor_js.sh, never fetched from a CDN) over the server-drawn SVG, which stays the map
+# without JavaScript. Unset by default: no visitor's browser asks a third party for anything.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© IGN – Géoplateforme, contributeurs OpenStreetMap")
+LEAFLET_VERSION = "1.9.4"
+VENDOR_STATIC_DIR = VAR_DIR / "vendor" / "static"
+STATICFILES_DIRS = [VENDOR_STATIC_DIR] if VENDOR_STATIC_DIR.is_dir() else []
+
+
+def tiles_origin(url: str) -> str:
+    """« https://data.geopf.fr » from a tiles URL template: the host images may come from."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{", "").replace("}", ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+def content_security_policy(tiles_url: str = "") -> dict[str, dict[str, list[str]]]:
+    origin = tiles_origin(tiles_url)
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF],
+            "style-src-attr": ["'unsafe-inline'"],
+            "img-src": [SELF, "data:", *([origin] if origin else [])],
+            "font-src": [SELF, "data:"],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILES_URL)
 
 if PRODUCTION:
     _problems = []

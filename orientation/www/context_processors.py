@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from orientation.demo.selectors import demo_data_loaded, demo_mode
+from orientation.www.maps import leaflet_folder
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -12,4 +13,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         # Evaluated only by templates that show the banner.
         "DEMO_DATA": SimpleLazyObject(demo_data_loaded),
         "DEMO_MODE": SimpleLazyObject(demo_mode),
+        # The vendored Leaflet's folder when maps are drawn on tiles (MAP_TILES_URL), else "".
+        "LEAFLET": leaflet_folder(),
     }

@@ -3,15 +3,22 @@
 No tiles and no script: the map shows without JavaScript and sends nobody's position to a
 third party. The communes around, from the territories, give the bearings: a dot each, the
 largest named. A link to OpenStreetMap gives the street map and the way there.
+
+Where the deployment names a tile server (MAP_TILES_URL), each map also carries what Leaflet
+needs to draw a street map over it (``tiles_layer``; static/www/map.js draws it and hides the
+SVG): the same centre, radius and markers, so both maps say the same thing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -94,6 +101,38 @@ def _draw_background(frame: _Frame) -> str:
     return "".join(parts)
 
 
+def leaflet_folder() -> str:
+    """The vendored Leaflet's static folder when tiles are configured and it is there, else ""."""
+    folder = f"vendor/leaflet-{settings.LEAFLET_VERSION}"
+    if not settings.MAP_TILES_URL:
+        return ""
+    if not any((Path(root) / folder / "leaflet.js").is_file() for root in settings.STATICFILES_DIRS):
+        return ""
+    return folder
+
+
+def tiles_layer(
+    latitude: float, longitude: float, radius_km: float, markers: Sequence[Marker], *, title: str, circle: bool
+) -> str:
+    """The street map's description for map.js, hidden until the script draws it; "" without tiles."""
+    if not leaflet_folder():
+        return ""
+    data = {
+        "centre": [latitude, longitude],
+        "radius_km": radius_km,
+        "circle": circle,
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_TILES_ATTRIBUTION,
+        "markers": [
+            {"lat": marker.latitude, "lon": marker.longitude, "label": marker.label, "number": marker.number}
+            for marker in markers
+        ],
+    }
+    return format_html(
+        '<div class="tiles-map" data-map="{}" role="region" aria-label="{}" hidden></div>', json.dumps(data), title
+    )
+
+
 def situation_map(
     latitude: float,
     longitude: float,
@@ -143,8 +182,9 @@ def situation_map(
                 f'<text x="{x}" y="{y + 4}" class="map-number">{marker.number}</text>'
             )
     parts.append("</svg>")
+    tiles = tiles_layer(latitude, longitude, radius_km, markers, title=title, circle=circle)
     # Every text above is escaped (format_html, escape); numbers are ours.
-    return mark_safe("".join(str(part) for part in parts))
+    return mark_safe(str(tiles) + "".join(str(part) for part in parts))
 
 
 def openstreetmap_links(latitude: float, longitude: float) -> dict[str, str]:

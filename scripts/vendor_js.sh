@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The front-end libraries the pages use, from the npm registry, each checked against a pinned
+# digest and unpacked under var/vendor/static/ (a static folder of the project, never a CDN):
+#   Leaflet 1.9.4 — the tiles map drawn when MAP_TILES_URL is set (the server-drawn SVG stays
+#   the map without JavaScript, or without tiles).
+# Run by `make run` and `make test`; a second run does nothing. Without npm it warns and the
+# platform draws its SVG maps only; in CI (CI=true) it is an error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LEAFLET_VERSION=1.9.4
+LEAFLET_SHA256=84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77
+TARGET="$PWD/var/vendor/static/vendor/leaflet-$LEAFLET_VERSION"
+
+fail() {
+  echo "Front-end libraries: $1" >&2
+  if [ "${CI:-}" = "true" ]; then exit 1; fi
+  echo "Front-end libraries: the maps will be the server-drawn SVG only." >&2
+  exit 0
+}
+
+if [ ! -f "$TARGET/leaflet.js" ]; then
+  command -v npm >/dev/null || fail "npm is missing: it fetches Leaflet from the npm registry (apt-get install npm)."
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "leaflet@$LEAFLET_VERSION" >/dev/null) || fail "npm pack leaflet@$LEAFLET_VERSION failed."
+  echo "$LEAFLET_SHA256  $work/leaflet-$LEAFLET_VERSION.tgz" | sha256sum --check --quiet - \
+    || fail "Leaflet's archive does not match its pinned digest."
+  tar -xzf "$work/leaflet-$LEAFLET_VERSION.tgz" -C "$work" package/dist/leaflet.js package/dist/leaflet.css package/dist/images
+  mkdir -p "$(dirname "$TARGET")"
+  rm -rf "$TARGET.partial" && mv "$work/package/dist" "$TARGET.partial" && mv "$TARGET.partial" "$TARGET"
+fi
+echo "Front-end libraries: Leaflet $LEAFLET_VERSION is ready under var/vendor/static/." >&2
