@@ -299,7 +299,7 @@ def tiles_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
 
 
-def content_security_policy(tiles_url: str = "") -> dict[str, dict[str, list[str]]]:
+def content_security_policy(tiles_url: str = "") -> dict[str, dict[str, list[object]]]:
     origin = tiles_origin(tiles_url)
     return {
         "DIRECTIVES": {
