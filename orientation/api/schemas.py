@@ -217,6 +217,15 @@ class TrainingSearchParams(SearchParams):
     rome: str | None = Field(
         None, pattern="^[A-Na-n][0-9]{4}$", description="Code ROME du métier visé (formations qui y mènent)."
     )
+    cpf: Literal["oui", "non"] | None = Field(
+        None, description="Payable avec le compte personnel de formation (certification enregistrée au RNCP)."
+    )
+    modality: Literal["presentiel", "mixte", "distance"] | None = Field(
+        None, description="Sur place, en partie ou entièrement à distance (LHEO « modalités d’enseignement »)."
+    )
+    start: str | None = Field(
+        None, pattern="^20[0-9]{2}-(0[1-9]|1[0-2])$", description="Mois où commence une session à venir (AAAA-MM)."
+    )
 
 
 class PlaceSearchParams(SearchParams):

@@ -324,6 +324,9 @@ def search_trainings(request: HttpRequest, params: Query[TrainingSearchParams]) 
             "certifying": params.certifying,
             "work_study": params.work_study,
             "rome": (params.rome or "").upper() or None,
+            "cpf": params.cpf,
+            "modality": params.modality,
+            "start": params.start,
         },
     )
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from orientation.directory.models import Place, ServiceOffer
 from orientation.occupations.models import Appellation, OnisepFiche, RomeFiche
 from orientation.search.analysis import gender_variants
 from orientation.search.query import Kind
-from orientation.trainings.models import Action
+from orientation.trainings.models import Action, Session
 
 BODY_LIMIT = 4000
 
@@ -73,8 +75,24 @@ def occupation_documents() -> Iterator[SearchDocument]:
         ).prepared()
 
 
-def training_documents() -> Iterator[SearchDocument]:
-    actions = Action.objects.open().select_related("formation__provider", "provider", "commune__department")
+#: LHEO « modalités d'enseignement » → the portal's filter values
+MODALITIES = {"0": "presentiel", "1": "mixte", "2": "distance"}
+
+
+def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
+    today = today or timezone.localdate()
+    actions = (
+        Action.objects.open()
+        .select_related("formation__provider", "provider", "commune__department")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(closed_at__isnull=True, start_date__gte=today).only(
+                    "action_id", "start_date"
+                ),
+            )
+        )
+    )
     for action in actions.iterator(chunk_size=2000):
         formation = action.formation
         provider = action.provider or formation.provider
@@ -88,6 +106,12 @@ def training_documents() -> Iterator[SearchDocument]:
         if formation.exit_level:
             tags.append(f"level:{formation.exit_level}")
         tags += [f"rome:{code}" for code in formation.rome_codes]
+        # Payable with the CPF: a certification registered in the RNCP (trainings.selectors.cpf).
+        tags.append("cpf:oui" if formation.is_certifying and formation.rncp_codes else "cpf:non")
+        if action.teaching_mode in MODALITIES:
+            tags.append(f"modality:{MODALITIES[action.teaching_mode]}")
+        # The months its coming sessions start in, for « Début : en mars 2027 ».
+        tags += sorted({f"start:{session.start_date:%Y-%m}" for session in action.sessions.all()})
         yield SearchDocument(
             kind=Kind.TRAINING,
             key=str(action.pk),

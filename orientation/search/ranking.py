@@ -21,7 +21,10 @@ FUZZY_MIN_LENGTH = 5
 TWO_TYPOS_LENGTH = 8
 #: matches placed on the map in Python at most (a radius keeps far fewer)
 DISTANCE_CANDIDATES = 5000
-FACETS = ("kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine")
+FACETS = (
+    "kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine",
+    "cpf", "modality", "start",
+)  # fmt: skip
 
 
 def wants_fuzzy(words: list[str], total: int) -> bool:

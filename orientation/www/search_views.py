@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from orientation.directory.codelists import Public
@@ -34,8 +36,11 @@ TABS = [
 FACETS = {
     Kind.OCCUPATION: [("domaine", "Domaine")],
     Kind.TRAINING: [
-        ("certifying", "Certifiante"),
+        ("start", "Début"),
+        ("modality", "Modalité"),
         ("work_study", "En alternance"),
+        ("cpf", "Payable avec le CPF"),
+        ("certifying", "Certifiante"),
         ("funder", "Financement"),
         ("department", "Département"),
     ],
@@ -80,7 +85,24 @@ def _labels(facet: str) -> dict[str, str]:
         return dict(FUNDERS)
     if facet == "domaine":
         return dict(GrandDomaine.objects.values_list("code", "label"))
+    if facet == "modality":
+        return {"presentiel": "Sur place", "mixte": "En partie à distance", "distance": "Entièrement à distance"}
     return {"oui": "Oui", "non": "Non"}
+
+
+def _month_label(value: str) -> str:
+    """« 2027-03 » → « mars 2027 »."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date_format(date(year, month, 1), "F Y")
+    except ValueError:
+        return value
+
+
+#: the radii a person may choose around a town (km), and the sorts of the trainings
+RADII = (10, 30, 50, 100)
+SORTS = {"pertinence": Sort.RELEVANCE, "distance": Sort.DISTANCE}
+SORT_LABELS = [("pertinence", "Pertinence"), ("distance", "Distance")]
 
 
 def _position(latitude: str, longitude: str) -> tuple[float, float] | None:
@@ -103,8 +125,13 @@ def search_view(request: HttpRequest) -> HttpResponse:
         page = 1
     near_me = _position(request.GET.get("lat", ""), request.GET.get("lon", ""))
     location = Location(gettext("votre position"), *near_me) if near_me else (locate(where) if where else None)
+    try:
+        radius = int(request.GET.get("rayon", RADIUS_KM))
+    except ValueError:
+        radius = RADIUS_KM
+    radius = radius if radius in RADII else RADIUS_KM
     point = (
-        SearchQuery(latitude=location.latitude, longitude=location.longitude, radius_km=RADIUS_KM)
+        SearchQuery(latitude=location.latitude, longitude=location.longitude, radius_km=radius)
         if location
         else SearchQuery()
     )
@@ -127,6 +154,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
     sort = (
         Sort.DISTANCE if location and (kind == Kind.PLACE or (kind == Kind.TRAINING and not text)) else Sort.RELEVANCE
     )
+    chosen_sort = request.GET.get("tri", "")
+    if location and kind == Kind.TRAINING and chosen_sort in SORTS:
+        sort = SORTS[chosen_sort]
     scope = point if kind != Kind.OCCUPATION else SearchQuery()
     results = search(
         replace(
@@ -141,6 +171,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
         )
     )
     base = {"q": text, "ou": where, "type": slug, **filters}
+    if location and radius != RADIUS_KM:
+        base["rayon"] = str(radius)
+    if location and kind == Kind.TRAINING and chosen_sort in SORTS:
+        base["tri"] = chosen_sort
     if near_me:
         base.update(lat=str(near_me[0]), lon=str(near_me[1]))
 
@@ -153,7 +187,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
         values = results.facets.get(facet, {})
         if not values:
             continue
-        labels = _labels(facet) if facet != "department" else {}
+        labels = _labels(facet) if facet not in ("department", "start") else {}
+        if facet == "start":  # months in their order, the next twelve
+            ordered = sorted(values.items())[:12]
+            labels = {value: _month_label(value) for value, _count in ordered}
+        else:
+            ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))[:15]
         facets.append(
             (
                 label,
@@ -165,7 +204,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
                         active=filters.get(facet) == value,
                         url=url(**{facet: None if filters.get(facet) == value else value, "page": None}),
                     )
-                    for value, count in sorted(values.items(), key=lambda item: (-item[1], item[0]))[:15]
+                    for value, count in ordered
                 ],
             )
         )
@@ -181,13 +220,13 @@ def search_view(request: HttpRequest) -> HttpResponse:
         results_map = maps.situation_map(
             location.latitude,
             location.longitude,
-            RADIUS_KM,
+            radius,
             markers,
             title=gettext("Carte des résultats %(first)s à %(last)s à moins de %(radius)s km de %(place)s")
             % {
                 "first": first_rank,
                 "last": first_rank + len(results.hits) - 1,
-                "radius": RADIUS_KM,
+                "radius": radius,
                 "place": location.title or location.label,
             },
             circle=True,
@@ -207,7 +246,16 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "location": location,
             "near_me": near_me,
             "unknown_place": bool(where) and location is None and not near_me,
-            "radius_km": RADIUS_KM,
+            "radius_km": radius,
+            "sort": next((name for name, value in SORTS.items() if value == sort), ""),
+            "radius_urls": [
+                (value, url(rayon=str(value) if value != RADIUS_KM else None, page=None)) for value in RADII
+            ]
+            if location
+            else [],
+            "sort_urls": [(name, label, url(tri=name, page=None)) for name, label in SORT_LABELS]
+            if location and kind == Kind.TRAINING
+            else [],
             "tabs": [
                 {
                     "slug": s,

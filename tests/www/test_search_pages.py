@@ -236,3 +236,45 @@ def test_place_page_says_how_to_reach_it(client, indexed):
     assert f'href="/services/{offer.pk}/"' in referred
     Place.objects.filter(pk=place.pk).update(phone="02 54 00 00 01")  # the place's own number first
     assert '<a href="tel:+33254000001">02 54 00 00 01</a>' in client.get(f"/lieux/{place.pk}/").content.decode()
+
+
+def test_the_portal_searches_trainings_as_the_api_does(client, indexed):
+    from django.utils import timezone
+
+    from orientation.trainings.models import Session
+
+    base = {"q": "", "ou": "Blois", "type": "formations"}
+    page = client.get("/recherche/", base).content.decode()
+    # Radius and sort, offered near a town.
+    assert re.search(r'href="[^"]*rayon=100[^"]*">100 km</a>', page)
+    assert re.search(r'aria-current="true">30 km</a>', page)
+    wide = client.get("/recherche/", {**base, "rayon": "100"}).content.decode()
+    total = lambda html: int(re.search(r'role="status">(\d+) résultat', html).group(1))  # noqa: E731
+    assert total(wide) > total(page)
+    assert "à moins de 100 km de Blois" in wide
+    assert total(client.get("/recherche/", {**base, "rayon": "7"}).content.decode()) == total(page)  # 30 km
+    by_distance = client.get("/recherche/", {**base, "q": "formation", "tri": "distance"}).content.decode()
+    distances = [float(d.replace(",", ".")) for d in re.findall(r"· ([\d,]+) km", by_distance)]
+    assert distances == sorted(distances)
+    # The filters the API has: the CPF, the modality, the month a session starts.
+    cpf = client.get("/recherche/", {**base, "cpf": "oui"}).content.decode()
+    first = Action.objects.get(pk=re.search(r'href="/formations/(\d+)/"', cpf).group(1))
+    assert first.formation.rncp_codes
+    remote = client.get("/recherche/", {**base, "modality": "distance"}).content.decode()
+    assert "✓ Entièrement à distance" in remote
+    for key in re.findall(r'href="/formations/(\d+)/"', remote):
+        assert Action.objects.get(pk=key).teaching_mode == "2"
+    month = Session.objects.filter(start_date__gte=timezone.localdate(), action__city="Blois").first().start_date
+    starting = client.get("/recherche/", {**base, "start": f"{month:%Y-%m}"}).content.decode()
+    assert total(starting) >= 1
+    for key in re.findall(r'href="/formations/(\d+)/"', starting):
+        assert Session.objects.filter(
+            action_id=key, start_date__year=month.year, start_date__month=month.month
+        ).exists()
+    api = client.get("/api/v1/search/trainings", {"where": "Blois", "cpf": "oui"}).json()
+    assert api["total"] > 0
+    assert set(api["facets"]["cpf"]) == {"oui"}
+    assert all(Action.objects.get(pk=hit["id"]).formation.rncp_codes for hit in api["results"])
+    remote_api = client.get("/api/v1/search/trainings", {"where": "Blois", "modality": "distance"}).json()
+    assert remote_api["total"] == total(remote)
+    assert client.get("/api/v1/search/trainings", {"start": "2027-13"}).json()["code"] == "invalid_input"

@@ -355,6 +355,8 @@ class Command(ImportCommand):
                     if not work_study
                     else "Alternance : 2 semaines en centre, 2 semaines en entreprise",
                     "is_work_study": work_study,
+                    # LHEO modalités d'enseignement: 0 on site, 1 mixed, 2 entirely at a distance
+                    "teaching_mode": self.random.choices(["0", "1", "2"], weights=[75, 15, 10])[0],
                     "hours_total": hours,
                     "price": str(price.quantize(Decimal("1"))),
                     "funders": sorted(self.random.sample(FUNDERS, 2)),
