@@ -200,7 +200,10 @@ class SearchParams(Schema):
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude du point de recherche (avec `lon`).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude du point de recherche (avec `lat`).")
     radius_km: float = Field(DEFAULT_RADIUS_KM, gt=0, le=300, description="Rayon autour du point, en km.")
-    sort: Literal["relevance", "distance"] = Field("relevance", description="Tri : pertinence ou distance.")
+    sort: Literal["relevance", "distance", "start"] = Field(
+        "relevance",
+        description="Tri : pertinence, distance, ou (formations) date de début de la prochaine session.",
+    )
     page: int = Field(1, ge=1, le=500)
     page_size: int = Field(20, ge=1, le=100)
     department: str | None = Field(None, max_length=3, description="Code du département (ex. 41, 2A, 974).")

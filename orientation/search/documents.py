@@ -35,6 +35,8 @@ class SearchDocument:
     #: how general the record is (an occupation's number of names): ranks "infirmier en soins
     #: généraux" before "infirmier scolaire" for "infirmière"
     weight: float = 0.0
+    #: a training's next session start (Sort.START); None: no coming session dated
+    starts_on: date | None = None
 
     def prepared(self) -> SearchDocument:
         # The engines split words on apostrophes: « l’infirmière » indexes « infirmière ».
@@ -111,7 +113,8 @@ def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
         if action.teaching_mode in MODALITIES:
             tags.append(f"modality:{MODALITIES[action.teaching_mode]}")
         # The months its coming sessions start in, for « Début : en mars 2027 ».
-        tags += sorted({f"start:{session.start_date:%Y-%m}" for session in action.sessions.all()})
+        starts = sorted(session.start_date for session in action.sessions.all() if session.start_date)
+        tags += sorted({f"start:{start:%Y-%m}" for start in starts})
         yield SearchDocument(
             kind=Kind.TRAINING,
             key=str(action.pk),
@@ -124,6 +127,7 @@ def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
             tags=tags,
             latitude=action.latitude,
             longitude=action.longitude,
+            starts_on=starts[0] if starts else None,
         ).prepared()
 
 

@@ -41,6 +41,8 @@ class SearchEntry(models.Model):
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     weight = models.FloatField(default=0)
+    #: a training's next session start (Sort.START)
+    starts_on = models.DateField(null=True)
     # A column of type tsvector; SQLite stores nothing in it (the table serves PostgreSQL only).
     document = SearchVectorField(null=True, editable=False)
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from orientation.search.analysis import folded, query_words
 from orientation.search.documents import SearchDocument
 from orientation.search.models import SearchEntry
-from orientation.search.query import Hit, Kind, SearchQuery, SearchResults
+from orientation.search.query import Hit, Kind, SearchQuery, SearchResults, Sort
 from orientation.search.ranking import (
     choose_page,
     expanded,
@@ -61,6 +61,7 @@ class PostgresBackend:
                         latitude=document.latitude,
                         longitude=document.longitude,
                         weight=document.weight,
+                        starts_on=document.starts_on,
                     )
                 )
                 count += 1
@@ -107,9 +108,11 @@ class PostgresBackend:
             if not wants_fuzzy(words, total):
                 break
         rank_sql, rank_params = self._rank(terms, fuzzy)
+        # Sort.START: the soonest next session first, those without a date last, then relevance.
+        order = "starts_on ASC NULLS LAST, score DESC, id" if query.sort == Sort.START else "score DESC, id"
         select = (
             f"SELECT id, kind, key, title, subtitle, body, latitude, longitude, {rank_sql} AS score "
-            f"FROM search_searchentry WHERE {where} ORDER BY score DESC, id"
+            f"FROM search_searchentry WHERE {where} ORDER BY {order}"
         )
 
         def ranked(offset: int, limit: int) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ class Kind(StrEnum):
 class Sort(StrEnum):
     RELEVANCE = "relevance"
     DISTANCE = "distance"
+    #: trainings whose next session starts soonest first (those without a date last)
+    START = "start"
 
 
 MAX_PAGE_SIZE = 100

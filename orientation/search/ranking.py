@@ -132,9 +132,9 @@ def choose_page(
 ) -> tuple[list[T], int]:
     """The page of results and the total, for either engine.
 
-    ``ranked(offset, limit)`` is a page in relevance order; ``candidates(limit)`` the
-    first matches in relevance order with their coordinates, used when a point asks
-    for an exact radius or for the nearest first.
+    ``ranked(offset, limit)`` is a page in the query's order (relevance, or the next session's
+    start with Sort.START); ``candidates(limit)`` the first matches in that order with their
+    coordinates, used when a point asks for an exact radius or for the nearest first.
     """
     page_size = max(0, min(query.page_size, MAX_PAGE_SIZE))
     offset = (max(query.page, 1) - 1) * page_size

@@ -8,12 +8,14 @@ removed. The database stays the source of truth.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import shutil
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ import tantivy
 
 from orientation.search.analysis import folded, query_words, unaccented_twins
 from orientation.search.documents import SearchDocument
-from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults
+from orientation.search.query import MAX_PAGE_SIZE, Hit, Kind, SearchQuery, SearchResults, Sort
 from orientation.search.ranking import (
     DISTANCE_CANDIDATES,
     FACETS,
@@ -33,6 +35,8 @@ from orientation.search.ranking import (
     wants_fuzzy,
 )
 from orientation.territories.geo import bounding_box, distance_km, planar_distance
+
+logger = logging.getLogger(__name__)
 
 ANALYZER = "fr_stem"
 #: the same without stemming, for close spellings (a stem hides a typo's distance)
@@ -53,6 +57,13 @@ GEO_LONGITUDE_SPAN = 360 * GEO_SCALE + 1
 
 #: matches whose point is read from the geo fast field at most (more are read from their documents)
 GEO_LOOKUP = 50_000
+EPOCH = date(1970, 1, 1)
+#: the « next session » of a document without one: after every real date
+NO_START = 10**7
+#: what an index folder must say it was built with to be opened (the fields it holds):
+#: one built by an older release is not current, and `search_index` builds a new one
+SCHEMA_VERSION = "2026-12-03 starts"
+SCHEMA_FILE = "orientation-schema"
 #: the geo fast field holds the point and the kind: geo_code × GEO_KINDS + the kind's code, so
 #: that a radius search counts each kind within the circle without reading a document
 KIND_CODES = {Kind.OCCUPATION: 1, Kind.TRAINING: 2, Kind.PLACE: 3}
@@ -107,6 +118,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_float_field("latitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("longitude", stored=True, indexed=True, fast=True)
     builder.add_float_field("weight", stored=False, indexed=False, fast=True)
+    # A training's next session start, in days since 1970 (NO_START without one): Sort.START.
+    builder.add_integer_field("starts", stored=False, indexed=False, fast=True)
     builder.add_integer_field("geo", stored=False, indexed=False, fast=True)
     return builder.build()
 
@@ -135,6 +148,7 @@ class TantivyBackend:
         target = self.folder / stamp
         target.mkdir()
         index = tantivy.Index(self.schema, path=str(target))
+        (target / SCHEMA_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
         self._register(index)
         writer = index.writer(heap_size=128 * 1024 * 1024, num_threads=2)
         count = 0
@@ -174,6 +188,7 @@ class TantivyBackend:
             "tags": [f"kind:{document.kind}", *(tag for tag in document.tags if _is_facet(tag))],
             "links": [tag for tag in document.tags if not _is_facet(tag)],
             "weight": float(document.weight),
+            "starts": (document.starts_on - EPOCH).days if document.starts_on else NO_START,
         }
         if document.latitude is not None and document.longitude is not None:
             fields["latitude"] = float(document.latitude)
@@ -195,6 +210,16 @@ class TantivyBackend:
             return None
         with self._lock:
             if stamp != self._opened:
+                try:
+                    built_with = (self.folder / stamp / SCHEMA_FILE).read_text(encoding="utf-8").strip()
+                except OSError:
+                    built_with = ""
+                if built_with != SCHEMA_VERSION:
+                    logger.warning(
+                        "Index de recherche %s d’une version antérieure : à reconstruire (search_index)", stamp
+                    )
+                    self._checked_at = now
+                    return None
                 index = tantivy.Index.open(str(self.folder / stamp))
                 self._register(index)
                 self._index, self._opened = index, stamp
@@ -242,9 +267,16 @@ class TantivyBackend:
             if not wants_fuzzy(words, total):
                 break
 
+        by_start = query.sort == Sort.START
+
         def ranked(start: int, limit: int) -> list[tuple[float, Any]]:
             if limit == 0:
                 return []
+            if by_start:  # the soonest first; ties keep the index's order
+                found = searcher.search(
+                    combined, limit=limit, offset=start, count=False, order_by_field="starts", order=tantivy.Order.Asc
+                )
+                return [(0.0, address) for _value, address in found.hits]
             if first is not None and (start, limit) == (offset, max(page_size, 1)):
                 return list(first.hits)
             return list(searcher.search(combined, limit=limit, offset=start, count=False, weight_by_field=weight).hits)

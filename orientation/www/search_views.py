@@ -101,8 +101,8 @@ def _month_label(value: str) -> str:
 
 #: the radii a person may choose around a town (km), and the sorts of the trainings
 RADII = (10, 30, 50, 100)
-SORTS = {"pertinence": Sort.RELEVANCE, "distance": Sort.DISTANCE}
-SORT_LABELS = [("pertinence", "Pertinence"), ("distance", "Distance")]
+SORTS = {"pertinence": Sort.RELEVANCE, "distance": Sort.DISTANCE, "debut": Sort.START}
+SORT_LABELS = [("pertinence", "Pertinence"), ("distance", "Distance"), ("debut", "Date de début")]
 
 
 def _position(latitude: str, longitude: str) -> tuple[float, float] | None:
@@ -155,7 +155,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
         Sort.DISTANCE if location and (kind == Kind.PLACE or (kind == Kind.TRAINING and not text)) else Sort.RELEVANCE
     )
     chosen_sort = request.GET.get("tri", "")
-    if location and kind == Kind.TRAINING and chosen_sort in SORTS:
+    if chosen_sort == "distance" and not location:
+        chosen_sort = ""  # no distance without a town
+    if kind == Kind.TRAINING and chosen_sort in SORTS:
         sort = SORTS[chosen_sort]
     scope = point if kind != Kind.OCCUPATION else SearchQuery()
     results = search(
@@ -173,7 +175,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     base = {"q": text, "ou": where, "type": slug, **filters}
     if location and radius != RADIUS_KM:
         base["rayon"] = str(radius)
-    if location and kind == Kind.TRAINING and chosen_sort in SORTS:
+    if kind == Kind.TRAINING and chosen_sort in SORTS:
         base["tri"] = chosen_sort
     if near_me:
         base.update(lat=str(near_me[0]), lon=str(near_me[1]))
@@ -253,8 +255,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
             ]
             if location
             else [],
-            "sort_urls": [(name, label, url(tri=name, page=None)) for name, label in SORT_LABELS]
-            if location and kind == Kind.TRAINING
+            "sort_urls": [
+                (name, label, url(tri=name, page=None)) for name, label in SORT_LABELS if location or name != "distance"
+            ]
+            if kind == Kind.TRAINING
             else [],
             "tabs": [
                 {

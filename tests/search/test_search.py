@@ -1,5 +1,7 @@
 """The search on the demo catalogue: French words, both genders, typos, synonyms, filters, distance."""
 
+from dataclasses import replace
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -114,6 +116,37 @@ def test_places_near_a_point_sorted_by_distance(indexed):
     assert max(distances) <= 15 * 1.5  # the box around the circle
     near = Place.objects.located().canonical().filter(commune__name="Blois").count()
     assert results.total >= near
+
+
+def test_trainings_by_their_next_session_the_soonest_first(indexed):
+    from django.utils import timezone
+
+    from orientation.trainings.models import Action
+
+    today = timezone.localdate()
+
+    def next_start(key):
+        starts = [
+            s.start_date for s in Action.objects.get(pk=key).sessions.all() if s.start_date and s.start_date >= today
+        ]
+        return min(starts) if starts else None
+
+    for query in (
+        SearchQuery(text="cuisine", kind=Kind.TRAINING, sort=Sort.START, page_size=30),
+        SearchQuery(
+            kind=Kind.TRAINING, sort=Sort.START, page_size=30, latitude=BLOIS[0], longitude=BLOIS[1], radius_km=30
+        ),
+    ):
+        results = search(query)
+        assert results.total > 3
+        starts = [next_start(hit.key) for hit in results.hits]
+        dated = [start for start in starts if start is not None]
+        assert dated == sorted(dated), starts
+        assert None not in starts[: len(dated)]  # the undated last
+        assert results.total == search(replace(query, sort=Sort.RELEVANCE)).total
+    second = search(SearchQuery(kind=Kind.TRAINING, sort=Sort.START, page=2, page_size=10))
+    first = search(SearchQuery(kind=Kind.TRAINING, sort=Sort.START, page=1, page_size=10))
+    assert next_start(first.hits[-1].key) <= next_start(second.hits[0].key)
 
 
 def test_filters_restrict_results(indexed):

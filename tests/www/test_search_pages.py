@@ -256,6 +256,23 @@ def test_the_portal_searches_trainings_as_the_api_does(client, indexed):
     by_distance = client.get("/recherche/", {**base, "q": "formation", "tri": "distance"}).content.decode()
     distances = [float(d.replace(",", ".")) for d in re.findall(r"· ([\d,]+) km", by_distance)]
     assert distances == sorted(distances)
+    # By the next session's start, with or without a town; the API sorts the same.
+    soonest = client.get("/recherche/", {"q": "cuisine", "type": "formations", "tri": "debut"}).content.decode()
+    assert re.search(r'aria-current="true">Date de début</a>', soonest)
+    assert "Distance</a>" not in soonest  # no distance without a town
+    keys = re.findall(r'href="/formations/(\d+)/"', soonest)
+    api_keys = [
+        str(hit["id"])
+        for hit in client.get("/api/v1/search/trainings", {"q": "cuisine", "sort": "start"}).json()["results"]
+    ]
+    assert keys == api_keys
+    today = timezone.localdate()
+    firsts = [
+        min((s.start_date for s in Action.objects.get(pk=key).sessions.all() if s.start_date >= today), default=None)
+        for key in keys
+    ]
+    dated = [start for start in firsts if start]
+    assert dated == sorted(dated)
     # The filters the API has: the CPF, the modality, the month a session starts.
     cpf = client.get("/recherche/", {**base, "cpf": "oui"}).content.decode()
     first = Action.objects.get(pk=re.search(r'href="/formations/(\d+)/"', cpf).group(1))
