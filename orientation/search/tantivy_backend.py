@@ -134,6 +134,8 @@ class TantivyBackend:
         self._lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._opened: str | None = None
+        #: the index folder last refused for its schema (said once in the log)
+        self._refused: str | None = None
         self._checked_at = 0.0
         self.schema = build_schema()
         self.analyzer = french_analyzer()
@@ -215,10 +217,11 @@ class TantivyBackend:
                 except OSError:
                     built_with = ""
                 if built_with != SCHEMA_VERSION:
-                    logger.warning(
-                        "Index de recherche %s d’une version antérieure : à reconstruire (search_index)", stamp
-                    )
-                    self._checked_at = now
+                    if stamp != self._refused:  # said once, not at every search
+                        logger.warning(
+                            "Index de recherche %s d’une version antérieure : à reconstruire (search_index)", stamp
+                        )
+                        self._refused = stamp
                     return None
                 index = tantivy.Index.open(str(self.folder / stamp))
                 self._register(index)
@@ -326,7 +329,7 @@ class TantivyBackend:
             snippets = tantivy.SnippetGenerator.create(searcher, combined, self.schema, "body")
             snippets.set_max_num_chars(220)
         hits = [self._hit(score, searcher.doc(address), snippets, query.point) for score, address in page]
-        facets = self._facets(searcher, combined, query.facets)
+        facets = self._facets(searcher, combined, query.facets, circle if kinds_inside is not None else None)
         if kinds_inside is not None and "kind" in facets:
             # Counted within the circle, as the list: the engine's facets count the box around it.
             facets["kind"] = dict(kinds_inside)
@@ -442,10 +445,44 @@ class TantivyBackend:
         return tantivy.Query.boolean_query(clauses)
 
     def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, wanted: tuple[str, ...] | None
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        wanted: tuple[str, ...] | None,
+        circle: tuple[float, float, float] | None = None,
     ) -> dict[str, dict[str, int]]:
+        """Counts by facet value. With ``circle`` (every match placed, within the lookup), the
+        values are counted within the circle, as the list and the total are: the filter finds
+        the box around it, so each value's matches are split by their ``geo`` value and only
+        the points inside are counted."""
         if wanted == ():
             return {}
+        if circle is not None:
+            answer = searcher.aggregate(
+                query,
+                {
+                    "tags": {
+                        "terms": {"field": "tags", "size": 1000},
+                        "aggs": {"geo": {"terms": {"field": "geo", "size": GEO_LOOKUP}}},
+                    }
+                },
+            )
+            distance_from = planar_distance(circle[0], circle[1])
+            inside: dict[int, bool] = {}
+
+            def within(code: int) -> bool:
+                if code not in inside:
+                    inside[code] = distance_from(*geo_point(code // GEO_KINDS)) <= circle[2]
+                return inside[code]
+
+            counts = []
+            for bucket in answer.get("tags", {}).get("buckets", []):
+                count = sum(
+                    int(sub["doc_count"]) for sub in bucket.get("geo", {}).get("buckets", []) if within(int(sub["key"]))
+                )
+                if count:
+                    counts.append((str(bucket["key"]), count))
+            return facet_counts(counts, wanted)
         if wanted == ("kind",):
             # The tabs' counts: the one-valued kind field is counted far faster than the tags.
             answer = searcher.aggregate(query, {"kind": {"terms": {"field": "kind", "size": 10}}})

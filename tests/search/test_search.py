@@ -213,6 +213,23 @@ def test_counts_near_a_town_are_those_of_the_list(indexed, text):
     assert counts.total == sum(counts.facets["kind"].values())
 
 
+@pytest.mark.parametrize("kind", [Kind.TRAINING, Kind.PLACE])
+def test_every_facet_near_a_town_counts_the_list_not_the_box_around_it(indexed, kind):
+    near = {"latitude": 47.586, "longitude": 1.336, "radius_km": 30}
+    results = search(SearchQuery(kind=kind, page_size=100, **near))
+    assert results.total == len(results.hits) > 0
+    keys = {hit.key for hit in results.hits}
+    # One value a result: the counts of a facet add up to the list (« Vendôme », 30.5 km, is out).
+    single = ("department", "certifying", "work_study", "cpf") if kind == Kind.TRAINING else ("department", "typology")
+    for facet in single:
+        assert sum(results.facets[facet].values()) == results.total, facet
+    # And each value counts the results of the list that have it.
+    department = next(iter(results.facets["department"]))
+    filtered = search(SearchQuery(kind=kind, page_size=100, filters={"department": department}, **near))
+    assert results.facets["department"][department] == filtered.total
+    assert {hit.key for hit in filtered.hits} <= keys
+
+
 @pytest.mark.django_db
 def test_a_back_office_edit_queues_a_rebuild_after_commit(verified_admin_client, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
