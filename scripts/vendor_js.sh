@@ -11,21 +11,15 @@ LEAFLET_VERSION=1.9.4
 LEAFLET_SHA256=84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77
 TARGET="$PWD/var/vendor/static/vendor/leaflet-$LEAFLET_VERSION"
 
-fail() {
-  echo "Front-end libraries: $1" >&2
-  if [ "${CI:-}" = "true" ]; then exit 1; fi
-  echo "Front-end libraries: the maps will be the server-drawn SVG only." >&2
-  exit 0
-}
+WHAT="Front-end libraries"
+CONSEQUENCE="the maps will be the server-drawn SVG only."
+# shellcheck source=lib/npm.sh
+. scripts/lib/npm.sh
 
 if [ ! -f "$TARGET/leaflet.js" ]; then
-  command -v npm >/dev/null || fail "npm is missing: it fetches Leaflet from the npm registry (apt-get install npm)."
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  (cd "$work" && npm pack --silent "leaflet@$LEAFLET_VERSION" >/dev/null) || fail "npm pack leaflet@$LEAFLET_VERSION failed."
-  echo "$LEAFLET_SHA256  $work/leaflet-$LEAFLET_VERSION.tgz" | sha256sum --check --quiet - \
-    || fail "Leaflet's archive does not match its pinned digest."
-  tar -xzf "$work/leaflet-$LEAFLET_VERSION.tgz" -C "$work" package/dist/leaflet.js package/dist/leaflet.css package/dist/images
+  npm_unpack leaflet "$LEAFLET_VERSION" "$LEAFLET_SHA256" "$work" package/dist/leaflet.js package/dist/leaflet.css package/dist/images
   mkdir -p "$(dirname "$TARGET")"
   rm -rf "$TARGET.partial" && mv "$work/package/dist" "$TARGET.partial" && mv "$TARGET.partial" "$TARGET"
 fi
