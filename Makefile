@@ -67,6 +67,7 @@ quality: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy orientation config
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make lock: refresh the pinned versions from requirements/*.in

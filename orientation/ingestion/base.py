@@ -31,6 +31,7 @@ from orientation.ingestion.bulk import insert_rows, update_rows
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
 from orientation.ingestion.notifications import notify_failed_run
+from orientation.utils.tasks import enqueue_after_commit
 
 M = TypeVar("M", bound=models.Model)
 
@@ -602,9 +603,7 @@ class ImportCommand(BaseCommand):
 
 def _queue_search_rebuild() -> None:
     # The search index follows the catalogue: the worker rebuilds it after a run that changed something.
-    from orientation.search.tasks import queue_rebuild
-
-    queue_rebuild()
+    enqueue_after_commit("search.rebuild")
 
 
 @contextmanager

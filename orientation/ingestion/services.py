@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from functools import partial
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.core.management import get_commands, load_command_class
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from orientation.ingestion.base import ImportCommand
 from orientation.ingestion.models import ImportRun, Source
 from orientation.ingestion.schedule import next_run_after
+from orientation.utils.tasks import enqueue_after_commit
 
 #: the command that imports each kind of source, and whether it reads a folder
 IMPORT_COMMANDS: dict[str, tuple[str, bool]] = {
@@ -106,11 +105,9 @@ def source_can_import(source: Source) -> bool:
 
 def source_queue_import(*, source: Source) -> bool:
     """Queue the source's import for the worker, once the current transaction commits."""
-    from orientation.ingestion.tasks import import_source
-
     if not source_can_import(source):
         return False
-    transaction.on_commit(partial(import_source.enqueue, source.name))
+    enqueue_after_commit("ingestion.import_source", source.name)
     return True
 
 

@@ -17,13 +17,14 @@ from django_tasks import task
 
 from orientation.ingestion.models import Source
 from orientation.ingestion.services import queue_due_imports, source_run_import
-from orientation.utils.tasks import enqueue_once
+from orientation.utils.tasks import enqueue_once, queued_as
 
 logger = logging.getLogger(__name__)
 
 SCHEDULER_INTERVAL = timedelta(minutes=1)
 
 
+@queued_as("ingestion.import_source")
 @task()
 def import_source(source_name: str) -> dict[str, object]:
     """Import one source now; returns what the run did (kept with the task's result)."""

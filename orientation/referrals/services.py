@@ -43,6 +43,7 @@ from orientation.referrals.models import (
 )
 from orientation.territories.models import Commune
 from orientation.utils.mail import Mail, compose, send_after_commit
+from orientation.utils.tasks import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -483,10 +484,8 @@ def _forward_if_partner(referral: Referral) -> None:
     partner = referral.receiver_organisation.partner_platforms.filter(active=True).exclude(endpoint_url="").first()
     if partner is None:
         return
-    from orientation.referrals.tasks import forward_referral
-
     Referral.objects.filter(pk=referral.pk).update(partner=partner)
-    transaction.on_commit(lambda: forward_referral.enqueue(referral.pk))
+    enqueue_after_commit("referrals.forward", referral.pk)
 
 
 # The receiver ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django_tasks import task
 from orientation.referrals.exchange import referral_forward
 from orientation.referrals.models import Referral
 from orientation.referrals.services import offers_remind_checks, referrals_run_daily
-from orientation.utils.tasks import enqueue_once, next_daily_run
+from orientation.utils.tasks import enqueue_once, next_daily_run, queued_as
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ def ensure_referrals_daily() -> bool:
     return enqueue_once(referrals_daily, run_after=next_daily_run(timezone.now()))
 
 
+@queued_as("referrals.forward")
 @task()
 def forward_referral(referral_id: int) -> bool:
     """Send a referral to the partner platform that receives for its service."""

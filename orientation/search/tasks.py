@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from orientation.search.services import search_index_rebuild
-from orientation.utils.tasks import enqueue_once
+from orientation.utils.tasks import enqueue_once, queued_as
 
 
 @task()
@@ -13,6 +13,7 @@ def rebuild_search_index() -> int:
     return search_index_rebuild()
 
 
+@queued_as("search.rebuild", queue="")
 def queue_rebuild() -> bool:
     """Queue a rebuild unless one is already waiting; True when queued."""
     return enqueue_once(rebuild_search_index)
