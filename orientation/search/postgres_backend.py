@@ -98,7 +98,8 @@ class PostgresBackend:
         params = [*text_params, *filter_params]
         total = self._count(where, params)
         fuzzy = False
-        for relaxed in relaxations(words, total, near=query.point is not None):
+        unknown = self._unknown(terms) if wants_fuzzy(words, total) else set()
+        for relaxed in relaxations(words, total, unknown=unknown, near=query.point is not None):
             relaxed_sql, relaxed_params = self._relaxed(terms, misspelt=relaxed.misspelt, every_word=relaxed.every_word)
             fuzzy_where = " AND ".join(part for part in (relaxed_sql, filter_sql) if part)
             fuzzy_params = [*relaxed_params, *filter_params]
@@ -128,6 +129,23 @@ class PostgresBackend:
         return SearchResults(
             query=query, total=total, hits=hits, facets=self._facets(where, params, query.facets), fuzzy=fuzzy
         )
+
+    @staticmethod
+    def _unknown(terms: list[tuple[str, list[str]]]) -> set[str]:
+        """The words no document holds, in either analysis, nor any word they stand for: only
+        those are searched as close spellings (as the Tantivy engine does), one query."""
+        forms = sorted({form for word, synonyms in terms for form in (word, *synonyms)})
+        if not forms:
+            return set()
+        checks = ", ".join(
+            f"EXISTS (SELECT 1 FROM search_searchentry WHERE document @@ "
+            f"(plainto_tsquery('french', %s) || plainto_tsquery('{CONFIG}', %s)))"
+            for _form in forms
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {checks}", [value for form in forms for value in (form, form)])
+            held = dict(zip(forms, cursor.fetchone(), strict=True))
+        return {word for word, synonyms in terms if not held[word] and not any(held[other] for other in synonyms)}
 
     @staticmethod
     def _tsquery(terms: list[tuple[str, list[str]]], *, any_word: bool = False) -> tuple[str, list[str]]:
