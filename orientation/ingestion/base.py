@@ -123,8 +123,10 @@ class ImportContext:
     rejects: list[RecordProblem] = field(default_factory=list)
     #: the problems found; a record with several counts once in ``reject_count``
     problem_count: int = 0
-    rejected_records: set[tuple[str, str]] = field(default_factory=set)
-    problems_seen: set[tuple[object, ...]] = field(default_factory=set)
+    # What was rejected, by digest (an int each, not the record's strings): a feed all bad of
+    # 230,000 records keeps 230,000 ints here, while the problems stored stop at MAX_STORED_REJECTS.
+    rejected_records: set[int] = field(default_factory=set)
+    problems_seen: set[int] = field(default_factory=set)
     record_count: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -138,8 +140,8 @@ class ImportContext:
 
     def reject(self, problem: RecordProblem) -> None:
         # A record without an identifier is known by its line.
-        self.rejected_records.add((problem.file, problem.record or f"ligne {problem.line}"))
-        key = (problem.file, problem.line, problem.record, problem.field, problem.reason)
+        self.rejected_records.add(hash((problem.file, problem.record or f"ligne {problem.line}")))
+        key = hash((problem.file, problem.line, problem.record, problem.field, problem.reason))
         if key in self.problems_seen:  # the same problem of the same record, met twice: listed once
             return
         self.problems_seen.add(key)
