@@ -8,7 +8,7 @@ leaves nothing half done. Dates are the Paris calendar day of the step.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -35,12 +35,9 @@ from orientation.labels.models import (
 )
 from orientation.labels.notifications import Mail, mail
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
+from orientation.utils.workflow import TransitionError, Workflow
 
 SYSTEM = "system"
-
-
-class TransitionError(ValidationError):
-    """A step that the file's state does not allow (a second decision, an opinion on a draft…)."""
 
 
 def _day(value: date) -> str:
@@ -73,6 +70,17 @@ def _require(user: User | None, role: str, application: Application) -> None:
         raise PermissionDenied("Cette étape du dossier ne relève pas de votre rôle.")
 
 
+def _acts_as(user: User | None, role: str, application: Application) -> bool:
+    return user_acts_as(user, role, application)
+
+
+#: the three workflows of the label, on the one engine (orientation.utils.workflow)
+FLOWS: dict[type, Workflow] = {
+    model: Workflow(model.TRANSITIONS, _acts_as, refusal="Cette étape du dossier ne relève pas de votre rôle.")
+    for model in (Application, Label, Withdrawal)
+}
+
+
 def _move(
     obj: Application | Label | Withdrawal,
     to_state: str,
@@ -82,30 +90,29 @@ def _move(
     note: str = "",
     application: Application,
 ) -> Event:
-    """Check that (state → to_state) is in the object's table and that ``by`` may make it,
-    then record the new state and the event."""
-    role = obj.TRANSITIONS.get((obj.state, to_state))
-    if role is None:
-        raise TransitionError(
-            f"{obj._meta.verbose_name} n° {obj.pk} : passage de « {obj.state} » à « {to_state} » impossible."
+    """Check that (state → to_state) is in the object's table and that ``by`` may make it (the
+    daily task, ``by`` None, acts for a silent CCREFP or applicant), then record the new state
+    and the event."""
+
+    def event(from_state: str, to_state: str) -> Event:
+        return Event.objects.create(
+            application=application,
+            label=obj if isinstance(obj, Label) else obj.label if isinstance(obj, Withdrawal) else None,
+            withdrawal=obj if isinstance(obj, Withdrawal) else None,
+            at=timezone.now(),
+            by=by,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
         )
-    # The daily task acts for a silent CCREFP or applicant; a person acts in their role.
-    if by is not None:
-        _require(by, role, application)
-    from_state = obj.state
-    obj.state = to_state
-    obj.save()
-    return Event.objects.create(
-        application=application,
-        label=obj if isinstance(obj, Label) else getattr(obj, "label", None) if isinstance(obj, Withdrawal) else None,
-        withdrawal=obj if isinstance(obj, Withdrawal) else None,
-        at=timezone.now(),
-        by=by,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-    )
+
+    return cast(Event, FLOWS[type(obj)].move(obj, to_state, actor=by, subject=application, event=event))
+
+
+def may_move(obj: Application | Label | Withdrawal, to_state: str, *, by: User, application: Application) -> bool:
+    """Whether this user may make that change now (for the views' list of actions)."""
+    return to_state in FLOWS[type(obj)].available(obj, actor=by, subject=application)
 
 
 def _note(application: Application, by: User | None, action: str, note: str = "") -> Event:
@@ -486,6 +493,7 @@ def _opinion_mails(application: Application, due: date) -> list[Mail]:
 @transaction.atomic
 def application_record_opinion(*, application: Application, by_user: User, opinion: str, reasons: str) -> None:
     application = Application.objects.select_for_update().get(pk=application.pk)
+    FLOWS[Application].require(application, Application.State.OPINION_GIVEN, actor=by_user)  # who, before what
     if opinion not in (Application.Opinion.FAVOURABLE, Application.Opinion.UNFAVOURABLE):
         raise ValidationError({"opinion": "L’avis est favorable ou défavorable."})
     if opinion == Application.Opinion.UNFAVOURABLE and not reasons.strip():
@@ -554,11 +562,12 @@ def application_decide(*, application: Application, by_user: User, grant: bool, 
     """The prefect grants the label or refuses it with reasons; the applicant, the CCREFP and
     the national administrator are notified."""
     application = Application.objects.select_for_update().get(pk=application.pk)
+    to_state = Application.State.GRANTED if grant else Application.State.REFUSED
+    FLOWS[Application].require(application, to_state, actor=by_user)  # who, before what
     if not grant and not reasons.strip():
         raise ValidationError({"reasons": "Un refus est motivé."})
     today = timezone.localdate()
     application.decided_on, application.decision_reasons = today, reasons.strip()
-    to_state = Application.State.GRANTED if grant else Application.State.REFUSED
     _move(
         application,
         to_state,

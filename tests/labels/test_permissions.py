@@ -251,3 +251,13 @@ def test_only_an_organisation_admin_or_coordinator_starts_a_file(world, files, g
         "/gestion/labels/nouvelle/", {"applicant": f"o{centre.organisations[1].pk}", "region": centre.region.pk}
     )
     assert Application.objects.count() == before + 1
+
+
+def test_a_step_that_is_not_the_users_is_refused_before_its_form_is_read(world, files):
+    """An empty form from the wrong role is a 403, not « Formulaire incomplet »."""
+    target = files["loire"]
+    client = client_for(world.loire.prefecture)  # reads the file; the opinion is the CCREFP's
+    response = client.post(f"/gestion/labels/{target.pk}/action/opinion/", {})
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.state == "submitted"

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from orientation.accounts.models import RegionalRole, User
 from orientation.labels import services
 from orientation.labels.models import Application, Label, Withdrawal
 from orientation.labels.services import TransitionError
@@ -294,9 +295,17 @@ def test_steps_refuse_what_the_rules_forbid(world, grouping, step):
             services.application_record_opinion(
                 application=application, by_user=centre.ccrefp, opinion="favourable", reasons=""
             )
-        with pytest.raises(ValidationError, match="motivé"):
+        # Another region's CCREFP is refused for who it is, before anything it sent is read.
+        with pytest.raises(PermissionDenied, match="ne relève pas de votre rôle"):
             services.application_record_opinion(
                 application=application, by_user=world.loire.ccrefp, opinion="unfavourable", reasons=" "
+            )
+        # A member of this CCREFP, without an interest, is told what the opinion lacks.
+        colleague = User.objects.create_user(username="ccrefp-centre-2", email="ccrefp-centre-2@example.org")
+        RegionalRole.objects.create(user=colleague, region=centre.region, role=RegionalRole.Role.CCREFP)
+        with pytest.raises(ValidationError, match="motivé"):
+            services.application_record_opinion(
+                application=application, by_user=colleague, opinion="unfavourable", reasons=" "
             )
     application.refresh_from_db()
     assert application.state == "transmitted"

@@ -164,30 +164,35 @@ def _deadlines(application: Application, today: date) -> list[dict[str, Any]]:
 
 
 def _available_actions(application: Application, user: User, today: date) -> list[str]:
-    """The steps this user may take now on this file, its label or its withdrawal."""
-    state, found = application.state, []
-    as_prefecture = user_acts_as(user, RegionalRole.Role.PREFECTURE, application)
-    as_ccrefp = user_acts_as(user, RegionalRole.Role.CCREFP, application)
-    if as_prefecture and state == Application.State.SUBMITTED:
+    """The steps this user may take now on this file, its label or its withdrawal: read from
+    the workflows' own tables (labels.services.may_move), not a copy of them."""
+    found = []
+
+    def may(obj: Application | Label | Withdrawal, to_state: str) -> bool:
+        return services.may_move(obj, to_state, by=user, application=application)
+
+    if may(application, Application.State.TRANSMITTED):
         found += ["transmit", "return"]
-    if as_ccrefp and state == Application.State.TRANSMITTED:
+    if may(application, Application.State.OPINION_GIVEN):  # while the CCREFP examines the file
         found += ["hearing", "interest", "opinion"]
-    if as_prefecture and state == Application.State.OPINION_GIVEN:
+    if may(application, Application.State.GRANTED):
         found.append("decide")
     label = getattr(application, "label", None)
-    if label is not None and label.state == Label.State.ACTIVE:
+    if label is not None:
         withdrawal = label.open_withdrawal()
-        if withdrawal is None and as_prefecture:
+        if withdrawal is None and may(label, Label.State.WITHDRAWN):
             found.append("withdrawal_open")
         if withdrawal is not None:
-            if withdrawal.state == Withdrawal.State.AWAITING_ANSWER and user_acts_as(user, "applicant", application):
-                found.append("withdrawal_answer")
-            if withdrawal.state == Withdrawal.State.AWAITING_OPINION and as_ccrefp:
-                found.append("withdrawal_opinion")
-            if withdrawal.state == Withdrawal.State.AWAITING_DECISION and as_prefecture:
-                found.append("withdrawal_decide")
+            for action, to_state in (
+                ("withdrawal_answer", Withdrawal.State.AWAITING_OPINION),
+                ("withdrawal_opinion", Withdrawal.State.AWAITING_DECISION),
+                ("withdrawal_decide", Withdrawal.State.WITHDRAWN),
+            ):
+                if may(withdrawal, to_state):
+                    found.append(action)
         if (
-            not label.renewal_in_progress()
+            label.state == Label.State.ACTIVE
+            and not label.renewal_in_progress()
             and today >= label.renewal_opens_on
             and user_acts_as(user, "applicant", application)
         ):
@@ -499,6 +504,9 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if action not in ACTIONS:
         raise Http404("Action inconnue")
     _form_class, run, done = ACTIONS[action]
+    # Who may act is checked before the form is read: someone else's step is a 403, not a form error.
+    if action not in _available_actions(application, request.user, timezone.localdate()):  # type: ignore[arg-type]
+        raise PermissionDenied("Cette étape du dossier ne relève pas de votre rôle, ou n’est plus possible.")
     if action in DECISIONS and not second_factor_is_recent(request):
         return reauthenticate(request, reverse("backoffice:label_application", args=[pk]))
     form = _action_form(action, application, request.POST)
