@@ -33,6 +33,7 @@ from orientation.contact.models import (
 from orientation.directory.hours import parse_hours
 from orientation.referrals.models import TextMessage
 from orientation.utils.http import address_digest
+from orientation.utils.workflow import Workflow
 
 logger = logging.getLogger(__name__)
 
@@ -369,24 +370,31 @@ def _confirm_by_text(callback: Callback, decision: routing.Decision) -> None:
 # The adviser's console -----------------------------------------------------------------
 
 
+def _is_adviser(user: User | None, role: str, _callback: Callback) -> bool:
+    return role == "adviser" and user is not None and user.has_perm("contact.handle_callback")
+
+
+#: the callback's workflow, on the one engine (orientation.utils.workflow)
+FLOW = Workflow(Callback.TRANSITIONS, _is_adviser, refusal="Réservé aux conseillers de la plateforme téléphonique.")
+
+
 def _move(callback: Callback, to_state: str, *, by: User, action: str, note: str = "") -> None:
-    if (callback.state, to_state) not in Callback.TRANSITIONS:
-        raise ValidationError(
-            f"Rappel n° {callback.pk} : il est « {callback.get_state_display()} », plus rien à faire."
-        )
-    from_state = callback.state
-    callback.state = to_state
-    if to_state != Callback.State.SCHEDULED:
-        callback.closed_at = timezone.now()
-        # The number is kept only as long as the callback is to be made: gone from the callback,
-        # the contact it came from and the confirmation SMS; the log keeps its keyed digest.
-        TextMessage.objects.filter(phone=callback.number, referral__isnull=True).delete()
-        Interaction.objects.filter(pk=callback.interaction_id).update(caller_number="")
-        callback.number = ""
-    callback.save()
-    CallbackEvent.objects.create(
-        callback=callback, at=timezone.now(), by=by, action=action, from_state=from_state, to_state=to_state, note=note
-    )
+    def closing(_from_state: str) -> None:
+        if to_state != Callback.State.SCHEDULED:
+            callback.closed_at = timezone.now()
+            # The number is kept only as long as the callback is to be made: gone from the callback,
+            # the contact it came from and the confirmation SMS; the log keeps its keyed digest.
+            TextMessage.objects.filter(phone=callback.number, referral__isnull=True).delete()
+            Interaction.objects.filter(pk=callback.interaction_id).update(caller_number="")
+            callback.number = ""
+
+    def event(from_state: str, to_state: str) -> CallbackEvent:
+        return CallbackEvent.objects.create(
+            callback=callback, at=timezone.now(), by=by, action=action, from_state=from_state, to_state=to_state,
+            note=note,
+        )  # fmt: skip
+
+    FLOW.move(callback, to_state, actor=by, event=event, before_save=closing)
 
 
 def _may_handle(user: User) -> None:

@@ -10,7 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +44,7 @@ from orientation.referrals.models import (
 from orientation.territories.models import Commune
 from orientation.utils.mail import Mail, compose, send_after_commit
 from orientation.utils.tasks import enqueue_after_commit
+from orientation.utils.workflow import TransitionError, Workflow  # noqa: F401 (callers catch services.TransitionError)
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,6 @@ REMINDER_DAYS = (10, 20)
 EXPIRY_DAYS = 30
 ATTACHMENTS_KEPT_DAYS = 183  # 6 months after the referral is closed
 PERSONAL_DATA_KEPT_DAYS = 730  # 2 years after
-
-
-class TransitionError(ValidationError):
-    """A step the referral's state does not allow (an answer to an expired referral…)."""
 
 
 @dataclass(frozen=True)
@@ -111,35 +108,32 @@ def _log_access(
     )
 
 
-def _move(referral: Referral, to_state: str, *, actor: Actor, action: str, note: str = "", role: str) -> Event:
-    allowed = Referral.TRANSITIONS.get((referral.state, to_state))
-    if allowed is None or allowed != role:
-        raise TransitionError(
-            f"Orientation n° {referral.pk} : elle est « {referral.get_state_display()} », "
-            f"ce changement n’est plus possible."
-        )
-    from_state = referral.state
-    referral.state = to_state
+def _acts_as(actor: Actor, role: str, referral: Referral) -> bool:
+    """A user acts for the receiving organisation only if it belongs to it; the secure link
+    for the receiver, the person for themselves, the platform's clock for itself."""
+    if actor.user is not None:
+        return role == "receiver" and referral.receiver_organisation_id in organisation_ids(actor.user)
+    return {"receiver": SECURE_LINK, "person": PERSON, "system": SYSTEM}.get(role) == actor
+
+
+#: the referral's workflow, on the one engine (orientation.utils.workflow)
+FLOW = Workflow(Referral.TRANSITIONS, _acts_as, refusal="Cette orientation n’a pas été adressée à votre organisation.")
+
+
+def _move(referral: Referral, to_state: str, *, actor: Actor, action: str, note: str = "") -> Event:
     now = timezone.now()
-    if to_state in Referral.CLOSED:
-        referral.closed_at = now
-    referral.save()
-    return Event.objects.create(
-        referral=referral,
-        at=now,
-        by=actor.user,
-        actor=actor.label,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-    )
 
+    def closing(_from_state: str) -> None:
+        if to_state in Referral.CLOSED:
+            referral.closed_at = now
 
-def _receiver_role(referral: Referral, actor: Actor) -> None:
-    """A user acts for the receiving organisation only if it belongs to it."""
-    if actor.user is not None and referral.receiver_organisation_id not in organisation_ids(actor.user):
-        raise PermissionDenied("Cette orientation n’a pas été adressée à votre organisation.")
+    def event(from_state: str, to_state: str) -> Event:
+        return Event.objects.create(
+            referral=referral, at=now, by=actor.user, actor=actor.label, action=action,
+            from_state=from_state, to_state=to_state, note=note,
+        )  # fmt: skip
+
+    return cast(Event, FLOW.move(referral, to_state, actor=actor, event=event, before_save=closing))
 
 
 # First level -----------------------------------------------------------------------------
@@ -509,11 +503,11 @@ def referral_by_receiver_token(token: str) -> Referral | None:
 @transaction.atomic
 def referral_mark_seen(*, referral: Referral, actor: Actor) -> None:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _receiver_role(referral, actor)
+    FLOW.check_actor(referral, Referral.State.SEEN, actor=actor)
     if referral.state != Referral.State.SENT:
         return
     referral.seen_at = timezone.now()
-    _move(referral, Referral.State.SEEN, actor=actor, action="seen", role="receiver")
+    _move(referral, Referral.State.SEEN, actor=actor, action="seen")
 
 
 def _answer_mails(referral: Referral, accepted: bool) -> list[Mail]:
@@ -551,21 +545,21 @@ def _answer_mails(referral: Referral, accepted: bool) -> list[Mail]:
 @transaction.atomic
 def referral_accept(*, referral: Referral, actor: Actor, message: str = "") -> None:
     referral = Referral.objects.select_for_update().select_related("offer", "receiver_organisation").get(pk=referral.pk)
-    _receiver_role(referral, actor)
+    FLOW.require(referral, Referral.State.ACCEPTED, actor=actor)
     referral.answered_at = timezone.now()
     referral.answer_message = message.strip()
     # The service now contacts the person: its link still shows the request and the contact.
     referral.receiver_token_expires_at = referral.answered_at + timedelta(days=RECEIVER_LINK_DAYS)
-    _move(referral, Referral.State.ACCEPTED, actor=actor, action="accepted", note=message.strip(), role="receiver")
+    _move(referral, Referral.State.ACCEPTED, actor=actor, action="accepted", note=message.strip())
     send_after_commit(_answer_mails(referral, accepted=True))
 
 
 @transaction.atomic
 def referral_refuse(*, referral: Referral, actor: Actor, reason: str, shown_to_person: bool, message: str = "") -> None:
+    referral = Referral.objects.select_for_update().select_related("offer", "receiver_organisation").get(pk=referral.pk)
+    FLOW.require(referral, Referral.State.REFUSED, actor=actor)  # who, before what was sent
     if reason not in RefusalReason.values:
         raise ValidationError({"reason": "Choisissez le motif du refus dans la liste."})
-    referral = Referral.objects.select_for_update().select_related("offer", "receiver_organisation").get(pk=referral.pk)
-    _receiver_role(referral, actor)
     referral.answered_at = timezone.now()
     referral.refusal_reason, referral.refusal_shown_to_person = reason, shown_to_person
     referral.answer_message = message.strip()
@@ -575,7 +569,6 @@ def referral_refuse(*, referral: Referral, actor: Actor, reason: str, shown_to_p
         Referral.State.REFUSED,
         actor=actor,
         action="refused",
-        role="receiver",
         note=f"{referral.get_refusal_reason_display()}. {referral.answer_message}".strip(),
     )
     send_after_commit(_answer_mails(referral, accepted=False))
@@ -627,6 +620,7 @@ def _erase_personal_data(referral: Referral) -> None:
 def referral_withdraw(*, referral: Referral) -> None:
     """The person withdraws: the referral ends and their personal data is erased from it."""
     referral = Referral.objects.select_for_update().select_related("offer", "receiver_organisation").get(pk=referral.pk)
+    FLOW.require(referral, Referral.State.WITHDRAWN, actor=PERSON)  # nothing erased from a closed one
     receiver = referral.offer.referral_address
     _erase_personal_data(referral)
     referral.receiver_token_digest = ""
@@ -640,7 +634,6 @@ def referral_withdraw(*, referral: Referral) -> None:
         Referral.State.WITHDRAWN,
         actor=PERSON,
         action="withdrawn",
-        role="person",
         note="La personne a retiré son accord ; ses données personnelles ont été effacées.",
     )
     _log_access(PERSON, "erase", referral=referral)
@@ -708,7 +701,6 @@ def _expire(referral: Referral) -> None:
         Referral.State.EXPIRED,
         actor=SYSTEM,
         action="expired",
-        role="system",
         note=f"Pas de réponse en {EXPIRY_DAYS} jours.",
     )
     mails = []

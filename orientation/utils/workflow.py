@@ -59,10 +59,8 @@ class Workflow:
         role = self.transitions.get((obj.state, to_state))
         if role is None:
             label = getattr(obj, "get_state_display", lambda: obj.state)()
-            raise TransitionError(
-                f"{str(obj._meta.verbose_name).capitalize()} n° {obj.pk} : elle est « {label} », "
-                "ce changement n’est plus possible."
-            )
+            name = str(obj._meta.verbose_name).capitalize()
+            raise TransitionError(f"{name} n° {obj.pk} (« {label} ») : ce changement n’est plus possible.")
         return role
 
     def move(
