@@ -110,9 +110,20 @@ def _move(
     return cast(Event, FLOWS[type(obj)].move(obj, to_state, actor=by, subject=application, event=event))
 
 
-def may_move(obj: Application | Label | Withdrawal, to_state: str, *, by: User, application: Application) -> bool:
-    """Whether this user may make that change now (for the views' list of actions)."""
-    return to_state in FLOWS[type(obj)].available(obj, actor=by, subject=application)
+#: the roles a person may hold on a file (SYSTEM is the clock's)
+ROLES = ("applicant", RegionalRole.Role.PREFECTURE, RegionalRole.Role.CCREFP)
+
+
+def roles_held(user: User, application: Application) -> set[str]:
+    """The roles this user holds on this file, each looked up once."""
+    return {str(role) for role in ROLES if user_acts_as(user, role, application)}
+
+
+def may_move(
+    obj: Application | Label | Withdrawal, to_state: str, *, roles: set[str], application: Application
+) -> bool:
+    """Whether someone holding ``roles`` (``roles_held``) may make that change now."""
+    return to_state in FLOWS[type(obj)].available(obj, actor=None, subject=application, roles=roles)
 
 
 def _note(application: Application, by: User | None, action: str, note: str = "") -> Event:

@@ -13,6 +13,7 @@ from orientation.directory.models import Place, ServiceOffer
 from orientation.occupations.models import Appellation, OnisepFiche, RomeFiche
 from orientation.search.analysis import gender_variants
 from orientation.search.query import Kind
+from orientation.trainings.codelists import TEACHING_MODES
 from orientation.trainings.models import Action, Session
 
 BODY_LIMIT = 4000
@@ -77,10 +78,6 @@ def occupation_documents() -> Iterator[SearchDocument]:
         ).prepared()
 
 
-#: LHEO « modalités d'enseignement » → the portal's filter values
-MODALITIES = {"0": "presentiel", "1": "mixte", "2": "distance"}
-
-
 def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
     today = today or timezone.localdate()
     actions = (
@@ -110,8 +107,8 @@ def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
         tags += [f"rome:{code}" for code in formation.rome_codes]
         # Payable with the CPF: a certification registered in the RNCP (trainings.selectors.cpf).
         tags.append("cpf:oui" if formation.is_certifying and formation.rncp_codes else "cpf:non")
-        if action.teaching_mode in MODALITIES:
-            tags.append(f"modality:{MODALITIES[action.teaching_mode]}")
+        if action.teaching_mode in TEACHING_MODES:
+            tags.append(f"modality:{TEACHING_MODES[action.teaching_mode][0]}")
         # The months its coming sessions start in, for « Début : en mars 2027 ».
         starts = sorted(session.start_date for session in action.sessions.all() if session.start_date)
         tags += sorted({f"start:{start:%Y-%m}" for start in starts})

@@ -28,3 +28,11 @@ FUNDERS = {
 
 def funder_label(code: str) -> str:
     return FUNDERS.get(str(code), f"Financeur (code LHEO {code})")
+
+
+#: LHEO « modalités d'enseignement » → (the search's filter value, how the portal says it)
+TEACHING_MODES = {
+    "0": ("presentiel", "Sur place"),
+    "1": ("mixte", "En partie à distance"),
+    "2": ("distance", "Entièrement à distance"),
+}

@@ -84,13 +84,19 @@ class Workflow:
         obj.save()
         return event(from_state, to_state)
 
-    def available(self, obj: Any, *, actor: Any, subject: Any = None) -> list[str]:
-        """The states this actor may move the object to now, in the table's order."""
+    def available(self, obj: Any, *, actor: Any, subject: Any = None, roles: set[str] | None = None) -> list[str]:
+        """The states this actor may move the object to now, in the table's order. ``roles``:
+        the roles the actor is already known to hold on the subject (a page asking about several
+        objects of one file looks them up once)."""
         subject = obj if subject is None else subject
+
+        def holds(role: str) -> bool:
+            return role in roles if roles is not None else self.may_act(actor, role, subject)
+
         return [
             to
             for (source, to), role in self.transitions.items()
-            if source == obj.state and role != SYSTEM and self.may_act(actor, role, subject)
+            if source == obj.state and role != SYSTEM and holds(role)
         ]
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from orientation.accounts.models import User
 from orientation.demo.accounts import demo_account_list, demo_user
 from orientation.demo.selectors import demo_mode
 from orientation.www.backoffice.auth import sign_in_demo_account
@@ -21,7 +22,8 @@ def _demo_only() -> None:
 
 def demo_page(request: HttpRequest) -> HttpResponse:
     _demo_only()
-    accounts = [account for account in demo_account_list() if demo_user(account.username) is not None]
+    loaded = set(User.objects.filter(is_demo=True, is_active=True).values_list("username", flat=True))  # one query
+    accounts = [account for account in demo_account_list() if account.username in loaded]
     return render(request, "www/demo.html", {"accounts": accounts, "title": "Essayer chaque rôle"})
 
 

@@ -11,6 +11,7 @@ SVG): the same centre, radius and markers, so both maps say the same thing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -102,13 +103,17 @@ def _draw_background(frame: _Frame) -> str:
 
 
 def leaflet_folder() -> str:
-    """The vendored Leaflet's static folder when tiles are configured and it is there, else ""."""
-    folder = f"vendor/leaflet-{settings.LEAFLET_VERSION}"
+    """The vendored Leaflet's static folder when tiles are configured and it is there, else "".
+    Asked by every page (the context processor): the disk is looked at once per setting."""
     if not settings.MAP_TILES_URL:
         return ""
-    if not any((Path(root) / folder / "leaflet.js").is_file() for root in settings.STATICFILES_DIRS):
-        return ""
-    return folder
+    return _vendored_leaflet(settings.LEAFLET_VERSION, tuple(str(root) for root in settings.STATICFILES_DIRS))
+
+
+@functools.cache
+def _vendored_leaflet(version: str, roots: tuple[str, ...]) -> str:
+    folder = f"vendor/leaflet-{version}"
+    return folder if any((Path(root) / folder / "leaflet.js").is_file() for root in roots) else ""
 
 
 def tiles_layer(

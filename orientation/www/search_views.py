@@ -22,7 +22,7 @@ from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.ranking import asks_for_training
 from orientation.search.selectors import Location, locate, search
 from orientation.territories.geo import is_in_france
-from orientation.trainings.codelists import FUNDERS
+from orientation.trainings.codelists import FUNDERS, TEACHING_MODES
 from orientation.www import maps
 
 PAGE_SIZE = 20
@@ -86,7 +86,7 @@ def _labels(facet: str) -> dict[str, str]:
     if facet == "domaine":
         return dict(GrandDomaine.objects.values_list("code", "label"))
     if facet == "modality":
-        return {"presentiel": "Sur place", "mixte": "En partie à distance", "distance": "Entièrement à distance"}
+        return dict(TEACHING_MODES.values())
     return {"oui": "Oui", "non": "Non"}
 
 
@@ -101,8 +101,9 @@ def _month_label(value: str) -> str:
 
 #: the radii a person may choose around a town (km), and the sorts of the trainings
 RADII = (10, 30, 50, 100)
-SORTS = {"pertinence": Sort.RELEVANCE, "distance": Sort.DISTANCE, "debut": Sort.START}
-SORT_LABELS = [("pertinence", "Pertinence"), ("distance", "Distance"), ("debut", "Date de début")]
+SORT_LABELS = [("pertinence", "Pertinence", Sort.RELEVANCE), ("distance", "Distance", Sort.DISTANCE),
+               ("debut", "Date de début", Sort.START)]  # fmt: skip
+SORTS = {name: sort for name, _label, sort in SORT_LABELS}
 
 
 def _position(latitude: str, longitude: str) -> tuple[float, float] | None:
@@ -256,7 +257,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
             if location
             else [],
             "sort_urls": [
-                (name, label, url(tri=name, page=None)) for name, label in SORT_LABELS if location or name != "distance"
+                (name, label, url(tri=name, page=None))
+                for name, label, _sort in SORT_LABELS
+                if location or name != "distance"
             ]
             if kind == Kind.TRAINING
             else [],

@@ -26,7 +26,6 @@ from orientation.directory.models import Organisation
 from orientation.labels import selectors, services, timeline
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, Grouping, Label, Withdrawal
-from orientation.labels.services import user_acts_as
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
 from orientation.www import maps
 from orientation.www.backoffice import label_forms
@@ -167,9 +166,10 @@ def _available_actions(application: Application, user: User, today: date) -> lis
     """The steps this user may take now on this file, its label or its withdrawal: read from
     the workflows' own tables (labels.services.may_move), not a copy of them."""
     found = []
+    roles = services.roles_held(user, application)
 
     def may(obj: Application | Label | Withdrawal, to_state: str) -> bool:
-        return services.may_move(obj, to_state, by=user, application=application)
+        return services.may_move(obj, to_state, roles=roles, application=application)
 
     if may(application, Application.State.TRANSMITTED):
         found += ["transmit", "return"]
@@ -194,7 +194,7 @@ def _available_actions(application: Application, user: User, today: date) -> lis
             label.state == Label.State.ACTIVE
             and not label.renewal_in_progress()
             and today >= label.renewal_opens_on
-            and user_acts_as(user, "applicant", application)
+            and "applicant" in roles
         ):
             found.append("renew")
     return found
