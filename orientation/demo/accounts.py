@@ -8,10 +8,8 @@ confirmed authenticator whose secret is never shown, so outside demo mode nobody
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Permission
@@ -19,10 +17,9 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orientation.accounts.models import Membership, RegionalRole, User
+from orientation.demo import content
 from orientation.directory.models import Organisation
 from orientation.territories.models import Region
-
-ACCOUNTS_FILE = Path(__file__).with_name("data") / "accounts.json"
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,8 @@ class DemoAccount:
 
 @cache
 def _rows() -> list[dict[str, Any]]:
-    return list(json.loads(ACCOUNTS_FILE.read_text(encoding="utf-8"))["accounts"])
+    # Read as every demo file is: a broken one names itself, its line and column.
+    return list(content.read("accounts")["accounts"])
 
 
 def demo_account_list() -> list[DemoAccount]:

@@ -19,7 +19,7 @@ from typing import Any
 DATA = Path(__file__).with_name("data")
 
 
-def _read(name: str) -> dict[str, Any]:
+def read(name: str) -> dict[str, Any]:
     """One data file; an unreadable one names itself and where it went wrong."""
     path = DATA / f"{name}.json"
     try:
@@ -28,10 +28,10 @@ def _read(name: str) -> dict[str, Any]:
         raise ValueError(f"{path.name}, ligne {error.lineno}, colonne {error.colno} : {error.msg}") from error
 
 
-_territories = _read("territories")
-_occupations = _read("occupations")
-_trainings = _read("trainings")
-_directory = _read("directory")
+_territories = read("territories")
+_occupations = read("occupations")
+_trainings = read("trainings")
+_directory = read("directory")
 
 # (code, name, zone)
 REGIONS = [(row["code"], row["name"], row["zone"]) for row in _territories["regions"]]

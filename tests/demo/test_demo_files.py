@@ -26,7 +26,7 @@ def test_a_broken_demo_file_names_itself_and_the_place(tmp_path, monkeypatch):
     (tmp_path / "territories.json").write_text('{"regions": [\n  {"code": "24",}\n]}', encoding="utf-8")
     monkeypatch.setattr(content, "DATA", tmp_path)
     with pytest.raises(ValueError, match=r"territories\.json, ligne 2, colonne 17"):
-        content._read("territories")
+        content.read("territories")
 
 
 def test_every_file_says_what_it_holds():

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -59,7 +60,7 @@ def sign_in_demo_account(request: HttpRequest, user: User) -> None:
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None or not user.is_demo:
-        raise PermissionError("Seuls les comptes de démonstration ont une connexion en un clic.")
+        raise PermissionDenied("Seuls les comptes de démonstration ont une connexion en un clic.")
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     _verified(request, device)
 
