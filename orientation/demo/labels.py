@@ -94,9 +94,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _freeze(application: Application) -> None:
-    """The version the submission froze, as application_submit freezes it."""
-    ApplicationVersion.objects.create(application=application, number=1, content=application_snapshot(application))
+def _freeze(application: Application, submitted: date) -> None:
+    """The version the submission froze, as application_submit freezes it, on that day."""
+    version = ApplicationVersion.objects.create(
+        application=application, number=1, content=application_snapshot(application)
+    )
+    at = datetime(submitted.year, submitted.month, submitted.day, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    ApplicationVersion.objects.filter(pk=version.pk).update(frozen_at=at)  # auto_now_add says today
 
 
 def _under_instruction(application: Application, staff: _Staff, today: date, *, transmitted: bool) -> None:
@@ -110,7 +114,7 @@ def _under_instruction(application: Application, staff: _Staff, today: date, *, 
         transmitted_on=transmitted_on if transmitted else None,
     )
     _event(application, submitted, "submitted", "draft", "submitted", staff.of_step("submitted", application))
-    _freeze(application)
+    _freeze(application, submitted)
     if transmitted:
         by = staff.of_step("transmitted", application)
         _event(application, transmitted_on, "transmitted", "submitted", "transmitted", by)
@@ -128,7 +132,7 @@ def _granted(application: Application, decided: date, staff: _Staff) -> Label:
         opinion_on=opinion,
         decided_on=decided,
     )
-    _freeze(application)
+    _freeze(application, submitted)
     for day, action, before, after in [
         (submitted, "submitted", "draft", "submitted"),
         (transmitted, "transmitted", "submitted", "transmitted"),

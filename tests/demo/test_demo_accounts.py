@@ -140,3 +140,10 @@ def test_whoever_gives_the_opinion_reads_the_file_in_full(client):
     # Every demo file that was submitted has its frozen version.
     for application in Application.objects.exclude(state=Application.State.DRAFT):
         assert application.versions.filter(number=1).exists(), application
+
+
+def test_the_demo_files_versions_are_frozen_on_the_day_they_were_submitted():
+    from django.utils import timezone
+
+    for application in Application.objects.exclude(state=Application.State.DRAFT):
+        assert timezone.localdate(application.versions.get(number=1).frozen_at) == application.submitted_on
