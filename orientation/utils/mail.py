@@ -1,4 +1,5 @@
-"""E-mails of the workflows (label, referral): written in one voice, sent after the commit."""
+"""E-mails of the workflows (label, referral): written in one voice, in templates that each
+app keeps under ``templates/mail/<app>/``, sent after the commit."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.template import Context, Engine
+from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,37 @@ def compose(recipients: Iterable[str], subject: str, *lines: str, link: tuple[st
     return Mail(
         sorted({address for address in recipients if address}), f"[Orientation pour tous] {subject}", "\n".join(body)
     )
+
+
+#: mails are plain text: nothing in them is HTML-escaped (a name with « & » stays as it is)
+_TEXT = Engine(app_dirs=True, autoescape=False)
+
+
+def render(
+    template: str, context: dict[str, Any], recipients: Iterable[str], *, link: tuple[str, str] | None = None
+) -> Mail:
+    """A mail written in a template (``mail/<app>/<name>.txt``): its first line is the subject,
+    the rest the lines between the greeting and the signature. Lines are kept as written,
+    trailing spaces and runs of blank lines (what a ``{% if %}`` leaves) are trimmed to one."""
+    subject, _, body = render_text(template, context).partition("\n")
+    lines: list[str] = []
+    for line in body.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return compose(recipients, subject.strip(), *lines, link=link)
+
+
+def render_text(template: str, context: dict[str, Any]) -> str:
+    """A template of plain text (a mail, an SMS) rendered without HTML escaping."""
+    return _TEXT.get_template(template).render(Context(context, autoescape=False))
+
+
+def site_url(name: str, *args: object) -> str:
+    """The address of a page of the platform, as a mail or an SMS writes it."""
+    return settings.SITE_URL + reverse(name, args=args)
 
 
 def send_after_commit(mails: list[Mail]) -> None:

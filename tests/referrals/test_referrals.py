@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orientation.referrals import services
 from orientation.referrals.models import PersonalDataAccess, Referral, TextMessage
+from orientation.utils.mail import site_url
 from tests.referrals.conftest import young_person
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -311,3 +312,48 @@ def test_the_daily_command_says_what_it_did(town, commit):
     with at(START + timedelta(days=10, hours=-4)):
         output = run_command("referrals_daily")
     assert "1 relances, 0 orientations expirées" in output
+
+
+def test_the_mails_read_as_written_in_their_templates(town, mailoutbox, commit):
+    """The whole text, not a word of it: a template that loses a line or escapes « & » fails."""
+    town.offer.name = "Accueil & orientation"
+    town.offer.save()
+    interview = commit(START, young_person, town=town)
+    referral, links = commit(
+        START, services.referral_send, interview=interview, offer=town.offer, by_user=town.adviser, message="Motivée."
+    )
+    to_service = next(m for m in mailoutbox if m.to == ["accueil@ml-blois.example.org"])
+    assert to_service.subject == "[Orientation pour tous] Une personne vous est orientée : Accueil & orientation"
+    lines = to_service.body.splitlines()
+    assert lines[:3] == [
+        "Bonjour,",
+        "",
+        f"{referral.sender_name} vous adresse une personne pour le service « Accueil & orientation ».",
+    ]
+    assert lines[4].startswith("Demande : ")
+    assert lines[5].startswith("Public : ")
+    assert lines[6:13] == [
+        f"Commune : {referral.commune.name}.",
+        "",
+        "Le conseiller a joint un message, à lire avec la demande.",
+        "",
+        "Pour voir la demande et y répondre :",
+        links.receiver,
+        "Par sécurité, ce lien personnel ne s’ouvre que pendant 8 jours ; ouvert plus tard, il vous propose "
+        "d’en recevoir un nouveau à cette adresse.",
+    ]
+    assert lines[13:] == [
+        "",
+        "Merci de répondre avant le 31 mars 2027 : sans réponse à cette date, la demande expire et le conseiller "
+        "en est informé.",
+        "",
+        "— Orientation pour tous, service public de l’orientation",
+    ]
+    commit(START, services.referral_accept, referral=referral, actor=services.SECURE_LINK)
+    to_adviser = mailoutbox[-2]
+    assert to_adviser.body.splitlines()[2:6] == [
+        "Le service « Accueil & orientation » a accepté la demande que vous lui avez adressée.",
+        "",
+        f"Suivi : {site_url('backoffice:referral', referral.pk)}",
+        "",
+    ]

@@ -17,14 +17,7 @@ from orientation.accounts.selectors import organisation_ids
 from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import notifications, timeline
 from orientation.labels.criteria import CRITERIA
-from orientation.labels.models import (
-    Application,
-    ApplicationVersion,
-    Attachment,
-    Convention,
-    Grouping,
-    Label,
-)
+from orientation.labels.models import Application, ApplicationVersion, Attachment, Convention, Grouping, Label
 from orientation.labels.notifications import mail
 from orientation.labels.services.flow import _day, _move, _note, _require
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region

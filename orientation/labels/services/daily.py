@@ -8,12 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orientation.labels import notifications, timeline
-from orientation.labels.models import (
-    Application,
-    Label,
-    Reminder,
-    Withdrawal,
-)
+from orientation.labels.models import Application, Label, Reminder, Withdrawal
 from orientation.labels.notifications import Mail, mail
 from orientation.labels.services.flow import _day, _move
 from orientation.labels.services.instruction import _record_deemed_opinion

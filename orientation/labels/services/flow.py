@@ -13,12 +13,7 @@ from django.utils.formats import date_format
 
 from orientation.accounts.models import RegionalRole, User
 from orientation.accounts.selectors import organisation_ids, region_ids
-from orientation.labels.models import (
-    Application,
-    Event,
-    Label,
-    Withdrawal,
-)
+from orientation.labels.models import Application, Event, Label, Withdrawal
 from orientation.utils.workflow import Workflow
 
 SYSTEM = "system"

@@ -12,11 +12,7 @@ from django.utils import timezone
 
 from orientation.accounts.models import RegionalRole, User
 from orientation.labels import notifications, timeline
-from orientation.labels.models import (
-    Application,
-    Hearing,
-    Label,
-)
+from orientation.labels.models import Application, Hearing, Label
 from orientation.labels.notifications import Mail, mail
 from orientation.labels.services.flow import FLOWS, _day, _move, _note, _require
 from orientation.utils.workflow import TransitionError

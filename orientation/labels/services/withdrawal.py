@@ -10,12 +10,7 @@ from django.utils import timezone
 
 from orientation.accounts.models import RegionalRole, User
 from orientation.labels import notifications, timeline
-from orientation.labels.models import (
-    Application,
-    Event,
-    Label,
-    Withdrawal,
-)
+from orientation.labels.models import Application, Event, Label, Withdrawal
 from orientation.labels.notifications import mail
 from orientation.labels.services.flow import _day, _move, _require
 from orientation.labels.services.instruction import _notify_decision
