@@ -359,3 +359,50 @@ def test_a_refusal_states_its_reasons(world, grouping, step):
     assert application.state == "refused"
     assert not Label.objects.exists()
     assert application.instruction_days() == 3
+
+
+def test_the_decision_mails_read_as_written_in_their_templates(world, grouping, mailoutbox, step):
+    """Whole texts: a template that loses a line, a date or a reason fails here."""
+    centre = world.centre
+    day = date(2027, 3, 1)
+    application = submit_file(centre, grouping, day)
+    step(day, services.application_transmit, application=application, by_user=centre.prefecture)
+    step(
+        day,
+        services.application_record_opinion,
+        application=application,
+        by_user=centre.ccrefp,
+        opinion="unfavourable",
+        reasons="Pas de permanence le samedi.",
+    )
+    mailoutbox.clear()
+    step(date(2027, 3, 8), services.application_decide, application=application, by_user=centre.prefecture,
+         grant=True, reasons="Engagements tenus.")  # fmt: skip
+    assert len(mailoutbox) == 3  # the applicant, the CCREFP, the national delegate
+    decision = mailoutbox[0]
+    assert (
+        decision.subject == f"[Orientation pour tous] Décision sur le label : {application.applicant_name} — attribué"
+    )
+    body = decision.body.splitlines()
+    assert body[:7] == [
+        "Bonjour,",
+        "",
+        "Le préfet de région attribue le label « Orientation pour tous » du 8 mars 2027 au 8 mars 2032 à "
+        f"{application.applicant_name}.",
+        "",
+        "Motifs :",
+        "Engagements tenus.",
+        "",
+    ]
+    assert body[7].startswith("Le dossier et son historique : http")
+    assert body[7].endswith(f"/{application.pk}/")
+    label = Label.objects.get(application=application)
+    step(date(2028, 1, 10), services.withdrawal_open, label=label, by_user=centre.prefecture, grounds="Site fermé.")
+    opened = next(m for m in mailoutbox if m.subject.endswith("Procédure de retrait de votre label"))
+    assert opened.body.splitlines()[2:7] == [
+        "Le préfet de région engage une procédure de retrait du label « Orientation pour tous » :",
+        "Site fermé.",
+        "",
+        "Vous pouvez y répondre par écrit jusqu’au 9 février 2028.",
+        "",
+    ]

@@ -18,7 +18,6 @@ from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import notifications, timeline
 from orientation.labels.criteria import CRITERIA
 from orientation.labels.models import Application, ApplicationVersion, Attachment, Convention, Grouping, Label
-from orientation.labels.notifications import mail
 from orientation.labels.services.flow import _day, _move, _note, _require
 from orientation.territories.models import Commune, EmploymentZone, LivingArea, Region
 
@@ -270,25 +269,5 @@ def application_submit(*, application: Application, by_user: User) -> Applicatio
         application=application, number=number, content=application_snapshot(application)
     )
     due = timeline.deadline(timeline.Step.TRANSMISSION, application.submitted_on).due_on
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.prefecture_emails(application),
-                f"Nouvelle demande de label : {application.applicant_name}",
-                f"{application.applicant_name} a déposé une demande de label ({application.get_kind_display()}), "
-                f"version {number} du dossier.",
-                f"Le dossier complet est à transmettre au CCREFP au plus tard le {_day(due)}.",
-                application=application,
-            ),
-            mail(
-                notifications.applicant_emails(application),
-                "Votre demande de label est déposée",
-                f"Votre demande de label « Orientation pour tous » a été déposée le {_day(application.submitted_on)} "
-                f"(version {number} du dossier).",
-                "La préfecture de région la transmet au CCREFP, qui rend son avis dans les 30 jours ; "
-                "le préfet décide dans les 20 jours suivant l’avis.",
-                application=application,
-            ),
-        ]
-    )
+    notifications.send_after_commit(notifications.submitted(application, number=number, due=due))
     return version

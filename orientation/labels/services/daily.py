@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from orientation.labels import notifications, timeline
 from orientation.labels.models import Application, Label, Reminder, Withdrawal
-from orientation.labels.notifications import Mail, mail
+from orientation.labels.notifications import Mail
 from orientation.labels.services.flow import _day, _move
 from orientation.labels.services.instruction import _record_deemed_opinion
 from orientation.labels.services.withdrawal import withdrawal_answer
@@ -22,30 +22,12 @@ def _remind_once(key: str, mails: list[Mail]) -> bool:
     return created
 
 
-def _who_must_act(actor: timeline.Actor, application: Application) -> list[str]:
-    if actor == timeline.Actor.PREFECTURE:
-        return notifications.prefecture_emails(application)
-    if actor == timeline.Actor.CCREFP:
-        return notifications.ccrefp_emails(application)
-    return notifications.applicant_emails(application)
-
-
 def _remind_deadline(prefix: str, deadline: timeline.Deadline, application: Application, today: date) -> int:
     urgency = deadline.urgency(today)
     if urgency == timeline.Urgency.ON_TIME:
         return 0
-    late = urgency == timeline.Urgency.LATE
-    what = str(deadline.rule.label)
-    subject = f"{'En retard' if late else 'Échéance proche'} : {what} — {application.applicant_name}"
-    line = (
-        f"L’échéance du {_day(deadline.due_on)} est dépassée : {what.lower()}."
-        if late
-        else f"{what} au plus tard le {_day(deadline.due_on)} ({deadline.days_left(today)} jour(s))."
-    )
     key = f"{prefix}:{deadline.step}:{deadline.started_on.isoformat()}:{urgency}"
-    sent = _remind_once(
-        key, [mail(_who_must_act(deadline.rule.actor, application), subject, line, application=application)]
-    )
+    sent = _remind_once(key, [notifications.deadline_reminder(application, deadline, today=today)])
     return int(sent)
 
 
@@ -101,16 +83,7 @@ def labels_run_daily(*, today: date | None = None) -> dict[str, int]:
         if today >= label.renewal_opens_on and not label.renewal_in_progress():
             reminded = _remind_once(
                 f"label:{label.pk}:renewal:{(label.expires_on - today).days // 30}",
-                [
-                    mail(
-                        notifications.applicant_emails(application),
-                        "Renouvellement de votre label « Orientation pour tous »",
-                        f"Votre label expire le {_day(label.expires_on)}. Sa demande de renouvellement est ouverte "
-                        "depuis le " + _day(label.renewal_opens_on) + " : elle se dépose comme une première "
-                        "demande, à partir du dossier qui a été labellisé.",
-                        application=application,
-                    )
-                ],
+                [notifications.renewal_reminder(label)],
             )
             counts["renewal_reminders"] += int(reminded)
     return counts

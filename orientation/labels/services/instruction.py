@@ -13,7 +13,6 @@ from django.utils import timezone
 from orientation.accounts.models import RegionalRole, User
 from orientation.labels import notifications, timeline
 from orientation.labels.models import Application, Hearing, Label
-from orientation.labels.notifications import Mail, mail
 from orientation.labels.services.flow import FLOWS, _day, _move, _note, _require
 from orientation.utils.workflow import TransitionError
 
@@ -21,22 +20,13 @@ from orientation.utils.workflow import TransitionError
 @transaction.atomic
 def application_return(*, application: Application, by_user: User, reasons: str) -> None:
     """The prefecture sends an incomplete file back to the applicant, saying what is missing."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    FLOWS[Application].require(application, Application.State.DRAFT, actor=by_user)  # who, before what
     if not reasons.strip():
         raise ValidationError({"reasons": "Dites ce qui manque au dossier."})
-    application = Application.objects.select_for_update().get(pk=application.pk)
     application.submitted_on = None
     _move(application, Application.State.DRAFT, by=by_user, action="returned", note=reasons, application=application)
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.applicant_emails(application),
-                "Votre dossier de label est à compléter",
-                "La préfecture de région vous renvoie votre dossier pour le compléter :",
-                reasons.strip(),
-                application=application,
-            )
-        ]
-    )
+    notifications.send_after_commit(notifications.returned(application, reasons=reasons.strip()))
 
 
 @transaction.atomic
@@ -45,25 +35,7 @@ def application_transmit(*, application: Application, by_user: User) -> None:
     application.transmitted_on = timezone.localdate()
     _move(application, Application.State.TRANSMITTED, by=by_user, action="transmitted", application=application)
     due = timeline.deadline(timeline.Step.OPINION, application.transmitted_on).due_on
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.ccrefp_emails(application),
-                f"Avis à rendre : label de {application.applicant_name}",
-                f"La préfecture de région vous transmet la demande de label de {application.applicant_name}.",
-                f"L’avis du CCREFP est attendu au plus tard le {_day(due)} ; "
-                "sans avis à cette date, il est réputé défavorable.",
-                application=application,
-            ),
-            mail(
-                notifications.applicant_emails(application),
-                "Votre demande de label est transmise au CCREFP",
-                f"Votre dossier a été transmis au CCREFP le {_day(application.transmitted_on)} ; "
-                f"son avis est attendu au plus tard le {_day(due)}.",
-                application=application,
-            ),
-        ]
-    )
+    notifications.send_after_commit(notifications.transmitted(application, due=due))
 
 
 @transaction.atomic
@@ -89,33 +61,6 @@ def application_declare_interest(*, application: Application, by_user: User, mem
     _note(application, by_user, "interest_declared", f"{member} : intérêt personnel, exclu(e) de l’avis")
 
 
-def _opinion_mails(application: Application, due: date) -> list[Mail]:
-    lines = [
-        f"Avis du CCREFP sur la demande de label de {application.applicant_name} : "
-        f"{application.get_opinion_display()}.",
-    ]
-    if application.opinion_reasons:
-        lines += ["", "Motifs :", application.opinion_reasons]
-    return [
-        mail(
-            notifications.prefecture_emails(application),
-            f"Décision à prendre : label de {application.applicant_name}",
-            *lines,
-            "",
-            f"La décision du préfet est attendue au plus tard le {_day(due)}.",
-            application=application,
-        ),
-        mail(
-            notifications.applicant_emails(application),
-            "Avis du CCREFP sur votre demande de label",
-            *lines,
-            "",
-            "Le préfet de région prend sa décision dans les 20 jours.",
-            application=application,
-        ),
-    ]
-
-
 @transaction.atomic
 def application_record_opinion(*, application: Application, by_user: User, opinion: str, reasons: str) -> None:
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -135,9 +80,8 @@ def application_record_opinion(*, application: Application, by_user: User, opini
     _move(
         application, Application.State.OPINION_GIVEN, by=by_user, action="opinion", note=note, application=application
     )
-    notifications.send_after_commit(
-        _opinion_mails(application, timeline.deadline(timeline.Step.DECISION, application.opinion_on).due_on)
-    )
+    decision_due = timeline.deadline(timeline.Step.DECISION, application.opinion_on).due_on
+    notifications.send_after_commit(notifications.opinion_given(application, decision_due=decision_due))
 
 
 def _record_deemed_opinion(application: Application) -> None:
@@ -156,31 +100,8 @@ def _record_deemed_opinion(application: Application) -> None:
         note=application.opinion_reasons,
         application=application,
     )
-    notifications.send_after_commit(
-        [
-            *_opinion_mails(application, timeline.deadline(timeline.Step.DECISION, due).due_on),
-            mail(
-                notifications.ccrefp_emails(application),
-                f"Avis réputé défavorable : label de {application.applicant_name}",
-                application.opinion_reasons,
-                application=application,
-            ),
-        ]
-    )
-
-
-def _notify_decision(application: Application, subject: str, lines: list[str]) -> None:
-    """A prefect's decision is notified to the applicant, the CCREFP and the national delegate."""
-    notifications.send_after_commit(
-        [
-            mail(recipients, subject, *lines, application=application)
-            for recipients in (
-                notifications.applicant_emails(application),
-                notifications.ccrefp_emails(application),
-                notifications.national_emails(),
-            )
-        ]
-    )
+    decision_due = timeline.deadline(timeline.Step.DECISION, due).due_on
+    notifications.send_after_commit(notifications.opinion_given(application, decision_due=decision_due))
 
 
 @transaction.atomic
@@ -222,13 +143,5 @@ def application_decide(*, application: Application, by_user: User, grant: bool, 
                 application=previous.application,
                 note=f"Renouvelé par le label n° {label.pk}",
             )
-        decision = (
-            f"Le préfet de région attribue le label « Orientation pour tous » du {_day(today)} au "
-            f"{_day(label.expires_on)} à {application.applicant_name}."
-        )
-    else:
-        decision = f"Le préfet de région refuse le label « Orientation pour tous » à {application.applicant_name}."
-    lines = [decision, *(["", "Motifs :", application.decision_reasons] if application.decision_reasons else [])]
-    subject = f"Décision sur le label : {application.applicant_name} — {'attribué' if grant else 'refusé'}"
-    _notify_decision(application, subject, lines)
+    notifications.send_after_commit(notifications.decided(application, label=label))
     return label

@@ -11,9 +11,7 @@ from django.utils import timezone
 from orientation.accounts.models import RegionalRole, User
 from orientation.labels import notifications, timeline
 from orientation.labels.models import Application, Event, Label, Withdrawal
-from orientation.labels.notifications import mail
-from orientation.labels.services.flow import _day, _move, _require
-from orientation.labels.services.instruction import _notify_decision
+from orientation.labels.services.flow import FLOWS, _day, _move, _require
 from orientation.utils.workflow import TransitionError
 
 
@@ -41,26 +39,7 @@ def withdrawal_open(*, label: Label, by_user: User, grounds: str) -> Withdrawal:
         note=withdrawal.grounds,
     )
     due = timeline.deadline(timeline.Step.WITHDRAWAL_ANSWER, withdrawal.opened_on).due_on
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.applicant_emails(application),
-                "Procédure de retrait de votre label",
-                "Le préfet de région engage une procédure de retrait du label « Orientation pour tous » :",
-                withdrawal.grounds,
-                "",
-                f"Vous pouvez y répondre par écrit jusqu’au {_day(due)}.",
-                application=application,
-            ),
-            mail(
-                notifications.ccrefp_emails(application),
-                f"Procédure de retrait : label de {application.applicant_name}",
-                f"Une procédure de retrait est engagée ; la réponse de l’organisation est attendue le {_day(due)}, "
-                "puis l’avis du comité dans les 30 jours.",
-                application=application,
-            ),
-        ]
-    )
+    notifications.send_after_commit(notifications.withdrawal_opened(withdrawal, due=due))
     return withdrawal
 
 
@@ -74,6 +53,7 @@ def withdrawal_answer(*, withdrawal: Withdrawal, by_user: User | None, answer: s
         due = timeline.deadline(timeline.Step.WITHDRAWAL_ANSWER, withdrawal.opened_on).due_on
         withdrawal.answered_on, note = due, f"Pas de réponse écrite au {_day(due)}."
     else:
+        FLOWS[Withdrawal].check_actor(withdrawal, Withdrawal.State.AWAITING_OPINION, actor=by_user, subject=application)
         if not answer.strip():
             raise ValidationError({"answer": "Écrivez votre réponse aux motifs du retrait."})
         withdrawal.answer, withdrawal.answered_on, note = answer.strip(), today, answer.strip()
@@ -86,24 +66,14 @@ def withdrawal_answer(*, withdrawal: Withdrawal, by_user: User | None, answer: s
         application=application,
     )
     due = timeline.deadline(timeline.Step.WITHDRAWAL_OPINION, withdrawal.answered_on).due_on
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.ccrefp_emails(application),
-                f"Avis à rendre sur le retrait du label de {application.applicant_name}",
-                note,
-                "",
-                f"L’avis du comité est attendu au plus tard le {_day(due)}.",
-                application=application,
-            )
-        ]
-    )
+    notifications.send_after_commit(notifications.withdrawal_answered(withdrawal, answer=note, due=due))
 
 
 @transaction.atomic
 def withdrawal_record_opinion(*, withdrawal: Withdrawal, by_user: User, opinion: str, reasons: str) -> None:
     withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
     application = withdrawal.label.application
+    FLOWS[Withdrawal].require(withdrawal, Withdrawal.State.AWAITING_DECISION, actor=by_user, subject=application)
     if opinion not in (Application.Opinion.FAVOURABLE, Application.Opinion.UNFAVOURABLE):
         raise ValidationError({"opinion": "L’avis sur le retrait est favorable ou défavorable."})
     if not reasons.strip():
@@ -122,19 +92,7 @@ def withdrawal_record_opinion(*, withdrawal: Withdrawal, by_user: User, opinion:
         application=application,
     )
     due = timeline.deadline(timeline.Step.WITHDRAWAL_DECISION, withdrawal.opinion_on).due_on
-    notifications.send_after_commit(
-        [
-            mail(
-                notifications.prefecture_emails(application),
-                f"Décision de retrait à notifier : label de {application.applicant_name}",
-                f"Avis du comité sur le retrait : {withdrawal.get_opinion_display()}.",
-                withdrawal.opinion_reasons,
-                "",
-                f"La décision est à notifier au plus tard le {_day(due)}.",
-                application=application,
-            )
-        ]
-    )
+    notifications.send_after_commit(notifications.withdrawal_opinion_given(withdrawal, due=due))
 
 
 @transaction.atomic
@@ -142,21 +100,15 @@ def withdrawal_decide(*, withdrawal: Withdrawal, by_user: User, withdraw: bool, 
     """The prefect withdraws the label (which ends it and the right to the logo) or keeps it."""
     withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal.pk)
     application = withdrawal.label.application
+    to_state = Withdrawal.State.WITHDRAWN if withdraw else Withdrawal.State.MAINTAINED
+    FLOWS[Withdrawal].require(withdrawal, to_state, actor=by_user, subject=application)  # who, before what
     if not reasons.strip():
         raise ValidationError({"reasons": "La décision est motivée."})
     today = timezone.localdate()
     withdrawal.decided_on, withdrawal.decision_reasons = today, reasons.strip()
-    to_state = Withdrawal.State.WITHDRAWN if withdraw else Withdrawal.State.MAINTAINED
     _move(withdrawal, to_state, by=by_user, action="withdrawal_decided", note=reasons, application=application)
     if withdraw:
         label = Label.objects.select_for_update().get(pk=withdrawal.label_id)
         label.ended_on = today
         _move(label, Label.State.WITHDRAWN, by=by_user, action="label_withdrawn", note=reasons, application=application)
-        text = (
-            f"Le préfet de région retire le label « Orientation pour tous » de {application.applicant_name} "
-            f"à compter du {_day(today)}. L’usage du logo « Orientation pour tous » prend fin à cette date."
-        )
-    else:
-        text = f"Le préfet de région maintient le label « Orientation pour tous » de {application.applicant_name}."
-    subject = f"Décision sur le retrait du label : {application.applicant_name}"
-    _notify_decision(application, subject, [text, "", "Motifs :", withdrawal.decision_reasons])
+    notifications.send_after_commit(notifications.withdrawal_decided(withdrawal))
