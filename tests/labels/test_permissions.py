@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 
 from orientation.labels import services
@@ -129,32 +130,69 @@ def test_only_the_applicant_edits_a_draft_and_a_step_of_another_draft_is_a_404(w
     assert draft.needs_analysis == "écrasé"
 
 
-@pytest.mark.parametrize(
-    ("action", "data", "allowed"),
-    [
-        ("transmit", {}, "loire_prefecture"),
+def steps_in_order(world) -> list[tuple[str, dict[str, object], str]]:
+    """Every step of the label, in the order a file takes them, with a form its role would send
+    and the role (on the Pays de la Loire file) that takes it."""
+    return [
         ("return", {"return-reasons": "Pièce manquante"}, "loire_prefecture"),
-    ],
-)
-def test_a_step_is_taken_only_by_its_role_in_its_region(world, files, action, data, allowed):
+        ("transmit", {}, "loire_prefecture"),
+        ("hearing", {"hearing-held_on": "02/03/2027", "hearing-attendees": "La coordinatrice"}, "loire_ccrefp"),
+        ("interest", {"interest-member": world.loire.ccrefp.pk}, "loire_ccrefp"),
+        ("opinion", {"opinion-opinion": "favourable", "opinion-reasons": ""}, "loire_ccrefp"),
+        ("decide", {"decide-decision": "grant", "decide-reasons": ""}, "loire_prefecture"),
+        ("withdrawal_open", {"withdrawal_open-grounds": "Site fermé"}, "loire_prefecture"),
+        ("withdrawal_answer", {"withdrawal_answer-answer": "Rouvert lundi"}, "loire_admin"),
+        (
+            "withdrawal_opinion",
+            {"withdrawal_opinion-opinion": "unfavourable", "withdrawal_opinion-reasons": "Rouvert"},
+            "loire_ccrefp",
+        ),
+        (
+            "withdrawal_decide",
+            {"withdrawal_decide-decision": "maintain", "withdrawal_decide-reasons": "Rouvert"},
+            "loire_prefecture",
+        ),
+    ]
+
+
+def _events(application: Application) -> int:
+    return application.events.count()
+
+
+def test_every_role_is_tried_on_every_step_and_only_the_steps_role_takes_it(world, files):
+    """Each of the eleven roles posts each step (rolled back after each try); the step's role
+    alone moves the file, a reader gets a 403, anyone else a 404 and the anonymous visitor the
+    sign-in page. The file then really takes the step, and the next step is tried."""
     target = files["loire"]
-    for role, user in who(world).items():
-        client = client_for(user)
-        response = client.post(f"/gestion/labels/{target.pk}/action/{action}/", data)
-        target.refresh_from_db()
-        if role == allowed:
-            assert response.status_code == 302
-            assert target.state != "submitted"
-            return
-        if user is None:
-            assert response.status_code == 302
-            assert response["Location"].startswith("/gestion/connexion/")
-        elif role in READS["loire"]:
-            assert response.status_code == 403, role  # may read the file, not take this step
-        else:
-            assert response.status_code == 404, role
-        assert target.state == "submitted", role
-    pytest.fail("the allowed role was not reached")
+    clients = {role: client_for(user) for role, user in who(world).items()}
+    tried = 0
+    steps = steps_in_order(world)
+    for action, data, allowed in steps:
+        for role, client in clients.items():
+            before = _events(target)
+            with transaction.atomic():
+                response = client.post(f"/gestion/labels/{target.pk}/action/{action}/", data)
+                moved = _events(target) > before
+                transaction.set_rollback(True)
+            if role == allowed:
+                assert response.status_code == 302, (action, role)
+                assert response["Location"] == f"/gestion/labels/{target.pk}/", (action, role)
+                assert moved, (action, role)
+            elif role == "anonymous":
+                assert response.status_code == 302, action
+                assert response["Location"].startswith("/gestion/connexion/"), action
+            elif role in READS["loire"]:
+                assert response.status_code == 403, (action, role)  # may read the file, not take this step
+            else:
+                assert response.status_code == 404, (action, role, response.status_code)
+            assert not moved or role == allowed, (action, role)
+            tried += 1
+        if action not in ("return", "interest"):  # the file goes on from where this step leads
+            # (a member who declared an interest would be excluded from the opinion: not taken)
+            assert clients[allowed].post(f"/gestion/labels/{target.pk}/action/{action}/", data).status_code == 302
+    assert tried == len(steps) * 11
+    target.refresh_from_db()
+    assert target.label.state == "active"  # maintained
 
 
 def test_other_regions_cannot_decide_or_withdraw(world, files):
