@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -155,7 +156,21 @@ class RoutingRule(models.Model):
         return f"{self.priority} · {self.name}"
 
 
+def _handles_calls(user: Any) -> bool:
+    """The platform's advisers (and the national administrators) see every contact; the
+    partners' staff and everyone else none: their calls are forwarded, not logged for them."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.has_perm("contact.handle_callback") or getattr(user, "is_national_admin", False))
+    )
+
+
 class InteractionQuerySet(models.QuerySet["Interaction"]):
+    def visible_to(self, user: Any) -> InteractionQuerySet:
+        return self if _handles_calls(user) else self.none()
+
     def forwarded_since(self, since: object) -> InteractionQuerySet:
         return self.filter(action=Action.FORWARD, at__gte=since)
 
@@ -232,6 +247,11 @@ class Interaction(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_channel_display()} : {self.get_action_display()}"
 
 
+class CallbackQuerySet(models.QuerySet["Callback"]):
+    def visible_to(self, user: Any) -> CallbackQuerySet:
+        return self if _handles_calls(user) else self.none()
+
+
 class Callback(models.Model):
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("programmé")
@@ -267,6 +287,8 @@ class Callback(models.Model):
         verbose_name=_("conseiller"),
     )
     closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+
+    objects = CallbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rappel")

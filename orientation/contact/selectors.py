@@ -7,18 +7,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from orientation.contact.codelists import Action, Need, Profile
-from orientation.contact.models import Callback, Interaction
+from orientation.contact.models import Callback, CallbackQuerySet, Interaction, InteractionQuerySet
 
 
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), datetime.min.time()))
 
 
-def callbacks_of_the_day(day: date) -> QuerySet[Callback]:
+def callbacks_of_the_day(day: date) -> CallbackQuerySet:
     """Callbacks still to make by the end of that day (late ones first, then those to make as
     soon as possible, which have no time), with their contact."""
     return (
@@ -29,7 +29,7 @@ def callbacks_of_the_day(day: date) -> QuerySet[Callback]:
     )
 
 
-def callbacks_ahead(day: date, days: int = 7) -> QuerySet[Callback]:
+def callbacks_ahead(day: date, days: int = 7) -> CallbackQuerySet:
     """Callbacks planned for the ``days`` after that day, so that advisers see what comes."""
     return (
         Callback.objects.filter(
@@ -42,7 +42,7 @@ def callbacks_ahead(day: date, days: int = 7) -> QuerySet[Callback]:
     )
 
 
-def open_tasks() -> QuerySet[Interaction]:
+def open_tasks() -> InteractionQuerySet:
     """Documented answers promised within 72 hours and not given yet, the most urgent first."""
     return Interaction.objects.filter(outcome=Interaction.Outcome.TASK, task_done_at__isnull=True).order_by(
         "task_due_at"

@@ -69,6 +69,20 @@ def test_only_the_platforms_advisers_use_the_console(client, platform, db):
     assert Client().get("/gestion/telephone/")["Location"].startswith("/gestion/connexion/")
 
 
+def test_the_consoles_objects_come_from_scoped_querysets(platform, adviser):
+    """Like every back-office page, the console reads through ``visible_to``: the platform's
+    advisers see every contact; a partner's staff member, an inactive adviser or a visitor none."""
+    _decision, interaction = services.call_route(profile="parent", need="information-jeunesse", caller="+33254000000")
+    partner_staff = User.objects.create_user(username="accueil-bij", email="bij@example.org")
+    gone = User.objects.create_user(username="parti", email="parti@example.org", is_active=False)
+    gone.user_permissions.add(Permission.objects.get(codename="handle_callback"))
+    assert list(Interaction.objects.visible_to(adviser)) == [interaction]
+    assert list(Callback.objects.visible_to(adviser)) == [interaction.callback]
+    for user in (partner_staff, User.objects.get(pk=gone.pk), None):
+        assert not Interaction.objects.visible_to(user).exists()
+        assert not Callback.objects.visible_to(user).exists()
+
+
 def test_a_written_answer_and_a_72_hour_task(client, platform, adviser):
     _decision, first = services.call_route(profile="employeur", need="autre")
     _decision, second = services.call_route(profile="salarie", need="reconversion")

@@ -81,10 +81,10 @@ def console(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     channel = request.GET.get("canal", "")
-    log = Interaction.objects.select_related("queue", "adviser")
+    log = Interaction.objects.visible_to(user).select_related("queue", "adviser")
     if channel in Channel.values:
         log = log.filter(channel=channel)
-    callbacks = list(selectors.callbacks_of_the_day(today))
+    callbacks = list(selectors.callbacks_of_the_day(today).visible_to(user))
     now = timezone.now()
     callbacks.sort(key=lambda callback: (callback.assigned_to_id != user.pk, callback.scheduled_for or now))
     return render(
@@ -93,8 +93,8 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "title": "Console téléphonique",
             "callbacks": callbacks,
-            "callbacks_ahead": list(selectors.callbacks_ahead(today)),
-            "tasks": selectors.open_tasks()[:50],
+            "callbacks_ahead": list(selectors.callbacks_ahead(today).visible_to(user)),
+            "tasks": selectors.open_tasks().visible_to(user)[:50],
             "log": [(interaction, referral_link(interaction)) for interaction in log[:100]],
             "channels": Channel.choices,
             "channel": channel,
@@ -109,8 +109,8 @@ def console(request: HttpRequest) -> HttpResponse:
 @require_POST
 @advisers_only
 def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    callback = get_object_or_404(Callback, pk=pk)
     user: User = request.user  # type: ignore[assignment]
+    callback = get_object_or_404(Callback.objects.visible_to(user), pk=pk)
     note = CallbackNoteForm(request.POST)
     text = note.cleaned_data["note"] if note.is_valid() else ""
     try:
@@ -139,7 +139,7 @@ def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @advisers_only
 def interaction_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = get_object_or_404(Interaction, pk=pk)
+    interaction = get_object_or_404(Interaction.objects.visible_to(request.user), pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         services.interaction_answer(
@@ -157,7 +157,7 @@ def interaction_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @advisers_only
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    interaction = get_object_or_404(Interaction, pk=pk)
+    interaction = get_object_or_404(Interaction.objects.visible_to(request.user), pk=pk)
     services.interaction_task_done(interaction=interaction, by_user=request.user)  # type: ignore[arg-type]
     messages.success(request, "Réponse documentée envoyée.")
     return redirect("backoffice:phone")
