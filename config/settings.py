@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "orientation.referrals",
     "orientation.contact",
     "orientation.demo",
+    "orientation.operations",
     "orientation.www",
     "orientation.api",
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from orientation.directory.models import Organisation, Place, ServiceOffer
-from orientation.search.admin import ReindexAfterEditMixin
+from orientation.utils.admin import AnnounceCatalogueChangeAdmin
 
 
 class PlaceInline(admin.TabularInline):
@@ -13,7 +13,7 @@ class PlaceInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReindexAfterEditMixin):
+class OrganisationAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["name", "typology", "siret", "email"]
     list_filter = ["typology"]
     search_fields = ["name", "siret", "email"]
@@ -28,7 +28,7 @@ class ServiceOfferInline(admin.StackedInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(ReindexAfterEditMixin):
+class PlaceAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["name", "organisation", "postcode", "city", "commune", "geocoding_precision"]
     list_filter = ["geocoding_precision", "organisation__typology"]
     list_select_related = ["organisation", "commune"]
@@ -38,7 +38,7 @@ class PlaceAdmin(ReindexAfterEditMixin):
 
 
 @admin.register(ServiceOffer)
-class ServiceOfferAdmin(ReindexAfterEditMixin):
+class ServiceOfferAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["name", "organisation", "place", "type", "level", "origin", "last_checked_at"]
     list_filter = ["type", "level", "origin", "fees"]
     list_select_related = ["organisation", "place"]

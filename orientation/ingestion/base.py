@@ -31,7 +31,7 @@ from orientation.ingestion.bulk import insert_rows, update_rows
 from orientation.ingestion.errors import InputError, RecordProblem, RecordRejected
 from orientation.ingestion.models import ImportRun, RecordProvenance, Reject, Source
 from orientation.ingestion.notifications import notify_failed_run
-from orientation.utils.tasks import enqueue_after_commit
+from orientation.utils.signals import announce_catalogue_change
 
 M = TypeVar("M", bound=models.Model)
 
@@ -537,7 +537,8 @@ class ImportCommand(BaseCommand):
             if run.status == ImportRun.Status.SUCCEEDED and (
                 context.counts.created or context.counts.updated or context.counts.absent
             ):
-                transaction.on_commit(_queue_search_rebuild)
+                # what the search shows changed: it subscribes (orientation.utils.signals)
+                announce_catalogue_change(f"import:{run.source.name}")
         else:
             transaction.on_commit(lambda: notify_failed_run(run))
         self.stdout.write(summary + "\n")
@@ -601,11 +602,6 @@ class ImportCommand(BaseCommand):
             where = settings.SITE_URL + reverse("backoffice:feed_rejects_csv", args=[run.source.name])
             lines.append(f"  … et {context.problem_count - shown} autres : tous dans {where}")
         return "\n".join(lines)
-
-
-def _queue_search_rebuild() -> None:
-    # The search index follows the catalogue: the worker rebuilds it after a run that changed something.
-    enqueue_after_commit("search.rebuild")
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from orientation.occupations.models import (
     Skill,
     Theme,
 )
-from orientation.search.admin import ReindexAfterEditMixin
+from orientation.utils.admin import AnnounceCatalogueChangeAdmin
 
 
 class AppellationInline(admin.TabularInline):
@@ -30,7 +30,7 @@ class MobilityInline(admin.TabularInline):
 
 
 @admin.register(RomeFiche)
-class RomeFicheAdmin(ReindexAfterEditMixin):
+class RomeFicheAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["code", "title", "domaine", "is_regulated", "is_executive", "riasec_major"]
     list_filter = ["domaine__grand_domaine", "is_regulated", "is_executive", "riasec_major"]
     list_select_related = ["domaine"]
@@ -39,7 +39,7 @@ class RomeFicheAdmin(ReindexAfterEditMixin):
 
 
 @admin.register(Appellation)
-class AppellationAdmin(ReindexAfterEditMixin):
+class AppellationAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["code", "label", "fiche", "is_main"]
     list_select_related = ["fiche"]
     search_fields = ["code", "label", "masculine", "feminine"]
@@ -52,7 +52,7 @@ class OnisepSynonymInline(admin.TabularInline):
 
 
 @admin.register(OnisepFiche)
-class OnisepFicheAdmin(ReindexAfterEditMixin):
+class OnisepFicheAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["identifier", "name", "min_level"]
     search_fields = ["identifier", "name", "synonyms__name"]
     filter_horizontal = ["rome_fiches"]

@@ -1,4 +1,5 @@
-"""Background work of the search: rebuilding the index after an import run."""
+"""Background work of the search: rebuilding the index once the catalogue changed (an import
+run, a back-office edit: ``utils.signals.catalogue_changed``)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ def rebuild_search_index() -> int:
 def queue_rebuild() -> bool:
     """Queue a rebuild unless one is already waiting; True when queued."""
     return enqueue_once(rebuild_search_index)
+
+
+def rebuild_on_catalogue_change(sender: object, *, source: str, **_kwargs: object) -> None:
+    """The receiver of ``catalogue_changed`` (connected in ``SearchConfig.ready``)."""
+    queue_rebuild()

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from orientation.search.admin import ReindexAfterEditMixin
 from orientation.trainings.models import Action, Formation, Provider, Session
+from orientation.utils.admin import AnnounceCatalogueChangeAdmin
 
 
 @admin.register(Provider)
-class ProviderAdmin(ReindexAfterEditMixin):
+class ProviderAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["name", "siret", "city"]
     search_fields = ["name", "siret"]
     raw_id_fields = ["commune"]
@@ -19,7 +19,7 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Formation)
-class FormationAdmin(ReindexAfterEditMixin):
+class FormationAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["title", "number", "provider", "is_certifying", "closed_at"]
     list_filter = ["is_certifying", "exit_level"]
     list_select_related = ["provider"]
@@ -35,7 +35,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ReindexAfterEditMixin):
+class ActionAdmin(AnnounceCatalogueChangeAdmin):
     list_display = ["formation", "number", "city", "price", "closed_at"]
     list_select_related = ["formation"]
     search_fields = ["number", "formation__title", "city"]

@@ -264,3 +264,26 @@ def test_the_total_is_the_circles_even_beyond_the_candidates_sorted_by_distance(
     assert expected > 2
     results = search(SearchQuery(kind=Kind.PLACE, latitude=47.586, longitude=1.336, radius_km=30, sort=Sort.DISTANCE))
     assert results.total == expected
+
+
+@pytest.mark.real_data
+@pytest.mark.django_db
+def test_an_import_that_changed_the_catalogue_queues_one_rebuild_and_one_that_did_not_none(
+    open_data, django_capture_on_commit_callbacks
+):
+    """The importer announces the change (utils.signals.catalogue_changed); the search, which
+    subscribes, queues the rebuild. The ingestion layer never names the search."""
+    from django_tasks_db.models import DBTaskResult
+
+    from orientation.search.tasks import rebuild_search_index
+
+    def queued() -> int:
+        return DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path, status="READY").count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_command("import_rome", str(open_data / "rome"))
+    assert queued() == 1
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Aucun changement" in run_command("import_rome", str(open_data / "rome"))
+    assert queued() == 0

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "orientation.operations"
+    verbose_name = "Exploitation de la plateforme"
