@@ -22,7 +22,7 @@ from orientation.api.schemas import ErrorOut
 from orientation.api.security import partner_token, staff_session
 from orientation.directory.codelists import THEMES, Public
 from orientation.directory.models import ServiceOffer
-from orientation.referrals import exchange, selectors
+from orientation.referrals import exchange, selectors, services
 from orientation.referrals.models import Referral
 
 referrals = Router(tags=["Orientations entre plateformes"])
@@ -118,7 +118,7 @@ def receive_referral(request: HttpRequest) -> Any:
     except ValueError as error:
         raise InvalidDocument(f"Le corps n’est pas du JSON lisible : {error}.") from error
     try:
-        referral, created = exchange.referral_receive(document=document, partner=request.partner)  # type: ignore[attr-defined]
+        referral, created = services.referral_receive(document=document, partner=request.partner)  # type: ignore[attr-defined]
     except exchange.DocumentError as error:
         return JsonResponse(
             {

@@ -1,5 +1,7 @@
-"""Referrals between platforms: the JSON document of ``schema/referral-v1.json``, what we
-accept on ``POST /api/v1/referrals``, and what we send to a partner platform.
+"""Referrals between platforms, the wire format only: the JSON document of
+``schema/referral-v1.json`` validated (``problems``), read (``parse``) and written
+(``referral_document``). What a document means here (its service, its codes, the referral it
+makes) and the HTTP exchange are the services' (``services.partners``).
 
 A document carries the anonymous request always, and only the personal data the person
 agreed to share, with the wording of the consent. The service is named by its data·inclusion
@@ -10,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,21 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from orientation.directory.codelists import THEMES, Public
 from orientation.directory.datainclusion import PRODUCER
-from orientation.directory.models import ServiceOffer
-from orientation.referrals.models import Event, PartnerPlatform, Referral
-from orientation.territories.models import Commune
+from orientation.referrals.models import Referral
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "referral-v1.json"
 PLATFORM_NAME = "Orientation pour tous"
 SERVICE_ID_PREFIX = f"{PRODUCER}--offre-"
-FORWARD_TIMEOUT_SECONDS = 10
 
 
 @cache
@@ -125,106 +119,78 @@ class DocumentError(ValueError):
         self.problems = found
 
 
-def _offer(service_id: str) -> ServiceOffer | None:
-    if not service_id.startswith(SERVICE_ID_PREFIX) or not service_id[len(SERVICE_ID_PREFIX) :].isdigit():
-        return None
-    return (
-        ServiceOffer.objects.referrable()
-        .select_related("organisation", "place")
-        .filter(pk=int(service_id[len(SERVICE_ID_PREFIX) :]))
-        .first()
-    )
+@dataclass(frozen=True)
+class Incoming:
+    """A partner's document, valid against the schema, read into Python values."""
+
+    external_id: str
+    service_id: str
+    sender_name: str
+    sender_email: str
+    public: str
+    age_band: str
+    situation: str
+    themes: list[str]
+    text: str
+    commune_code: str | None
+    message: str
+    consent_wording: str
+    consent_at: datetime | None
+    shared: list[str]
+    person: dict[str, Any]
+    sent_at: datetime
 
 
-def referral_receive(*, document: Any, partner: PartnerPlatform) -> tuple[Referral, bool]:
-    """A referral sent by a partner platform to one of our services. The same document sent
-    twice gives the same referral (``created`` False). Bad documents are refused whole, each
-    problem named by its field; nothing is saved."""
+def parse(document: Any) -> Incoming:
+    """Read a partner's document; ``DocumentError`` names every field that breaks the schema."""
     found = problems(document)
     if found:
         raise DocumentError(found)
-    request, consent = document["request"], document["consent"]
-    extra = []
-    if request["public"] not in Public.values:
-        extra.append(Problem("request/public", f"public inconnu : {request['public']!r}"))
-    extra += [
-        Problem(f"request/themes/{index}", f"thématique inconnue : {theme!r}")
-        for index, theme in enumerate(request["themes"])
-        if theme not in THEMES
-    ]
-    offer = _offer(document["service"]["id"])
-    if offer is None:
-        extra.append(
-            Problem("service/id", "aucun service de cette plateforme ne reçoit d’orientation sous cet identifiant")
-        )
-    commune = Commune.objects.filter(code=request.get("commune")).first() if request.get("commune") else None
-    if request.get("commune") and commune is None:
-        extra.append(Problem("request/commune", f"code INSEE inconnu : {request['commune']!r}"))
-    if extra:
-        raise DocumentError(extra)
-    assert offer is not None
-    existing = Referral.objects.filter(partner=partner, external_id=document["id"]).first()
-    if existing is not None:
-        return existing, False
-    person = document.get("person") or {}
-    from orientation.referrals.services import referral_receive_from_partner
-
-    try:
-        with transaction.atomic():
-            referral = referral_receive_from_partner(
-                partner=partner,
-                external_id=document["id"],
-                offer=offer,
-                sender_name=f"{document['sender']['organisation']} ({document['sender']['platform']})",
-                sender_email=document["sender"].get("email", ""),
-                public=request["public"],
-                age_band=request["age_band"],
-                situation=request["situation"],
-                themes=request["themes"],
-                request=request.get("text", ""),
-                commune=commune,
-                message=document.get("message", ""),
-                consent_wording=consent.get("wording", "") if consent["given"] else "",
-                consent_at=datetime.fromisoformat(consent["at"]) if consent["given"] and consent.get("at") else None,
-                shared=consent["shared"] if consent["given"] else [],
-                person=person,
-                sent_at=datetime.fromisoformat(document["sent_at"]),
-            )
-    except IntegrityError:  # the same document, received twice at the same moment
-        return Referral.objects.get(partner=partner, external_id=document["id"]), False
-    return referral, True
-
-
-def referral_forward(referral: Referral) -> bool:
-    """Send the referral to the partner platform its service is received through. The outcome
-    is an event of the referral; True when the partner took it."""
-    partner = referral.partner
-    if partner is None or not partner.endpoint_url:
-        return False
-    body = json.dumps(referral_document(referral)).encode()
-    request = urllib.request.Request(
-        partner.endpoint_url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {partner.outgoing_token}"},
+    request, consent, sender = document["request"], document["consent"], document["sender"]
+    given = bool(consent["given"])
+    sent_at = _moment(document["sent_at"], "sent_at", found)
+    consent_at = _moment(consent["at"], "consent/at", found) if given and consent.get("at") else None
+    if found or sent_at is None:
+        raise DocumentError(found)
+    return Incoming(
+        external_id=document["id"],
+        service_id=document["service"]["id"],
+        sender_name=f"{sender['organisation']} ({sender['platform']})",
+        sender_email=sender.get("email", ""),
+        public=request["public"],
+        age_band=request["age_band"],
+        situation=request["situation"],
+        themes=list(request["themes"]),
+        text=request.get("text", ""),
+        commune_code=request.get("commune") or None,
+        message=document.get("message", ""),
+        consent_wording=consent.get("wording", "") if given else "",
+        consent_at=consent_at,
+        shared=list(consent["shared"]) if given else [],
+        person=document.get("person") or {},
+        sent_at=sent_at,
     )
+
+
+def _moment(value: str, field: str, found: list[Problem]) -> datetime | None:
+    """An ISO 8601 moment with its offset; a problem named by its field otherwise."""
     try:
-        with urllib.request.urlopen(request, timeout=FORWARD_TIMEOUT_SECONDS) as response:
-            answer = json.loads(response.read() or b"{}")
-            status = response.status
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        Event.objects.create(
-            referral=referral, at=timezone.now(), actor=partner.name, action="forward_failed", note=str(error)[:500]
-        )
-        logger.warning("Orientation %s non transmise à %s : %s", referral.pk, partner.name, error)
-        return False
-    external = str(answer.get("id", ""))[:100]
-    Referral.objects.filter(pk=referral.pk).update(external_id=external or referral.external_id)
-    Event.objects.create(
-        referral=referral,
-        at=timezone.now(),
-        actor=partner.name,
-        action="forwarded",
-        note=f"Transmise à {partner.name} (HTTP {status}, identifiant {external or '—'})",
-    )
-    return True
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        found.append(Problem(field, f"date et heure ISO 8601 attendues : {value!r}"))
+        return None
+    if moment.tzinfo is None:
+        found.append(Problem(field, f"le fuseau horaire manque : {value!r}"))
+        return None
+    return moment
+
+
+def offer_id(service_id: str) -> int | None:
+    """Our offer's number in a data·inclusion service identifier (``orientation-pour-tous--offre-42``)."""
+    number = service_id[len(SERVICE_ID_PREFIX) :]
+    return int(number) if service_id.startswith(SERVICE_ID_PREFIX) and number.isdigit() else None
+
+
+def encode(referral: Referral) -> bytes:
+    """The document sent to a partner platform."""
+    return json.dumps(referral_document(referral)).encode()

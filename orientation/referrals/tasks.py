@@ -7,9 +7,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from orientation.referrals.exchange import referral_forward
 from orientation.referrals.models import Referral
-from orientation.referrals.services import offers_remind_checks, referrals_run_daily
+from orientation.referrals.services import offers_remind_checks, referral_forward, referrals_run_daily
 from orientation.utils.tasks import enqueue_once, next_daily_run, queued_as
 
 logger = logging.getLogger(__name__)

@@ -30,12 +30,12 @@ from orientation.referrals.services.links import (
     text_message_text,
 )
 from orientation.referrals.services.offers import offer_confirm, offer_update, offers_remind_checks
+from orientation.referrals.services.partners import referral_forward, referral_receive, referral_receive_from_partner
 from orientation.referrals.services.referrals import (
     person_data_export,
     referral_accept,
     referral_mark_seen,
     referral_read,
-    referral_receive_from_partner,
     referral_refuse,
     referral_send,
     referral_withdraw,
@@ -67,8 +67,10 @@ __all__ = [
     "referral_by_expired_receiver_token",
     "referral_by_person_token",
     "referral_by_receiver_token",
+    "referral_forward",
     "referral_mark_seen",
     "referral_read",
+    "referral_receive",
     "referral_receive_from_partner",
     "referral_refuse",
     "referral_renew_link",

@@ -5,7 +5,7 @@ partner platform), seen, accepted or refused by the service, withdrawn by the pe
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +22,6 @@ from orientation.referrals.models import (
     Attachment,
     Event,
     Interview,
-    PartnerPlatform,
     Referral,
     RefusalReason,
     TextMessage,
@@ -31,7 +30,6 @@ from orientation.referrals.models import (
 from orientation.referrals.rules import RECEIVER_LINK_DAYS
 from orientation.referrals.services.flow import FLOW, PERSON, Actor, _log_access, _move
 from orientation.referrals.services.links import Links, _person_token, _receiver_link
-from orientation.territories.models import Commune
 from orientation.utils.mail import send_after_commit, site_url
 from orientation.utils.tasks import enqueue_after_commit
 
@@ -126,67 +124,6 @@ def referral_send(
     send_after_commit(mails)
     _forward_if_partner(referral)
     return referral, Links(receiver=receiver_link, person=person_link)
-
-
-@transaction.atomic
-def referral_receive_from_partner(
-    *,
-    partner: PartnerPlatform,
-    external_id: str,
-    offer: ServiceOffer,
-    sender_name: str,
-    sender_email: str,
-    public: str,
-    age_band: str,
-    situation: str,
-    themes: list[str],
-    request: str,
-    commune: Commune | None,
-    message: str,
-    consent_wording: str,
-    consent_at: datetime | None,
-    shared: list[str],
-    person: dict[str, Any],
-    sent_at: datetime,
-) -> Referral:
-    """A referral another platform sends to one of our services (checked by the exchange
-    module): the service hears of it as of any other, and answers it the same way."""
-    referral = Referral(
-        offer=offer,
-        partner=partner,
-        external_id=external_id,
-        sender_name=sender_name[:300],
-        sender_email=sender_email,
-        receiver_organisation=offer.organisation,
-        message=message,
-        public=public,
-        age_band=age_band,
-        situation=situation,
-        themes=themes,
-        request=request,
-        commune=commune,
-        sent_at=sent_at,
-        consent_wording=consent_wording,
-        consent_at=consent_at,
-        shared_fields=shared,
-        first_name=person.get("first_name", "") if "name" in shared else "",
-        last_name=person.get("last_name", "") if "name" in shared else "",
-        email=person.get("email", "") if "email" in shared else "",
-        phone=person.get("phone", "") if "phone" in shared else "",
-        identifiers=person.get("identifiers", {}) if "identifiers" in shared else {},
-    )
-    link = _receiver_link(referral)
-    referral.save()
-    Event.objects.create(
-        referral=referral,
-        at=timezone.now(),
-        actor=partner.name,
-        action="received",
-        to_state=referral.state,
-        note=f"Reçue de {partner.name} (identifiant {external_id})",
-    )
-    send_after_commit([notifications.receiver_mail(referral, link)])
-    return referral
 
 
 def _forward_if_partner(referral: Referral) -> None:
