@@ -119,6 +119,7 @@ def test_full_feed_closes_absent_formations_and_reopens_returning_ones(generated
     output = run_command("import_lheo", str(smaller), source="carif")
     assert "2 formation(s) absente(s) du flux fermée(s)" in output
     closed = Formation.objects.filter(number__in=removed)
+    assert len(closed) == 2  # not an empty set, on which all() would hold
     assert all(formation.closed_at for formation in closed)
     assert not Action.objects.open().filter(formation__in=closed).exists()
     assert not Session.objects.filter(action__formation__in=closed, closed_at__isnull=True).exists()
