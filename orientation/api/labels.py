@@ -3,6 +3,7 @@ and, for signed-in staff, the files they may read (scoped like the back-office).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
@@ -14,7 +15,7 @@ from orientation.api.errors import NotFound
 from orientation.api.schemas import ErrorOut
 from orientation.api.security import staff_session
 from orientation.labels import selectors
-from orientation.labels.models import Application
+from orientation.labels.models import Application, Event
 from orientation.labels.registry import registry_csv, registry_payload
 from orientation.territories.models import Region
 
@@ -193,7 +194,7 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def application_payload(application: Application, today: date) -> dict[str, Any]:
+def application_payload(application: Application, today: date, events: Iterable[Event] | None = None) -> dict[str, Any]:
     deadline = application.current_deadline()
     return {
         "id": application.pk,
@@ -218,7 +219,7 @@ def application_payload(application: Application, today: date) -> dict[str, Any]
                 "to_state": event.to_state,
                 "note": event.note,
             }
-            for event in selectors.application_events(application)
+            for event in (selectors.application_events(application) if events is None else events)
         ],
     }
 
@@ -233,10 +234,13 @@ def application_payload(application: Application, today: date) -> dict[str, Any]
 )
 def list_applications(request: HttpRequest) -> list[dict[str, Any]]:
     today = timezone.localdate()
-    rows = Application.objects.visible_to(request.user).select_related(  # type: ignore[arg-type]
-        "region", "organisation", "grouping"
+    rows = list(
+        Application.objects.visible_to(request.user).select_related("region", "organisation", "grouping", "renewal_of")[  # type: ignore[arg-type]
+            :500
+        ]
     )
-    return [application_payload(application, today) for application in rows[:500]]
+    events = selectors.events_by_application(rows)
+    return [application_payload(application, today, events[application.pk]) for application in rows]
 
 
 @labels.get(

@@ -270,7 +270,9 @@ class Callback(models.Model):
     interaction = models.OneToOneField(
         Interaction, on_delete=models.CASCADE, related_name="callback", verbose_name=_("contact")
     )
-    number = models.CharField(_("numéro à rappeler"), max_length=30)
+    number = models.CharField(
+        _("numéro à rappeler"), max_length=30, blank=True, help_text=_("effacé une fois le rappel clos")
+    )
     preferred_slots = models.CharField(_("créneaux souhaités"), max_length=200, blank=True)
     queue = models.ForeignKey(
         PartnerQueue, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks", verbose_name=_("file")

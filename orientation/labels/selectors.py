@@ -312,6 +312,22 @@ def application_events(application: Application) -> QuerySet[Event]:
     return Event.objects.filter(application_id__in=ids).select_related("by").order_by("at", "pk")
 
 
+def events_by_application(applications: Iterable[Application]) -> dict[int, list[Event]]:
+    """``application_events`` of many files in one query (a list of files)."""
+    wanted = {application.pk: [application.pk] for application in applications}
+    for application in applications:
+        if application.renewal_of_id:
+            wanted[application.pk].append(application.renewal_of.application_id)  # type: ignore[union-attr]
+    ids = {pk for pks in wanted.values() for pk in pks}
+    found: dict[int, list[Event]] = {pk: [] for pk in ids}
+    for event in Event.objects.filter(application_id__in=ids).select_related("by").order_by("at", "pk"):
+        found[event.application_id].append(event)
+    return {
+        pk: sorted((event for own in pks for event in found[own]), key=lambda event: (event.at, event.pk))
+        for pk, pks in wanted.items()
+    }
+
+
 def labelled_among(place_ids: Iterable[int], today: date) -> set[int]:
     """Which of these places are a site of a label in force (one query, for a results page)."""
     ids = list(place_ids)
