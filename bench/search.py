@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from urllib.parse import urlencode
 from bench.figures import percentiles
 from bench.import_lheo import generated_feed
 from bench.import_reference import ROOT, run
+from orientation.utils.net import free_port
 
 QUERIES_PER_KIND = 40
 #: the targets of the issue, checked with 4 concurrent clients
@@ -203,12 +203,6 @@ def bench_engine(queries: list[BenchQuery], seconds: float) -> None:
 # --- through HTTP -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(port: int, path: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -241,7 +235,7 @@ def _http_loop(queries: list[BenchQuery], offset: int, seconds: float, output: m
 
 def bench_http(queries: list[BenchQuery], env: dict[str, str], seconds: float) -> dict[str, tuple[float, float]]:
     global _PORT
-    port = _PORT = _free_port()
+    port = _PORT = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

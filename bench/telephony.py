@@ -23,9 +23,10 @@ import time
 from pathlib import Path
 
 from bench.figures import percentiles
+from orientation.contact import kamailio
+from orientation.utils import net
 
 ROOT = Path(__file__).resolve().parent.parent
-CFG = ROOT / "deploy" / "kamailio" / "kamailio.cfg"
 SCENARIOS = ROOT / "deploy" / "sipp"
 TARGET_P99_MS = 50.0
 #: the calls' mix: a young person (relayed to the partner), an employer (the first level)
@@ -33,9 +34,7 @@ MIX = ["jeune-16-25;formation-financement;41", "employeur;autre;", "jeune-16-25;
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return net.free_port(kind)
 
 
 def say(text: str) -> None:
@@ -165,25 +164,14 @@ def main() -> None:
         run = folder / "kamailio"
         run.mkdir(exist_ok=True)
         spawn(
-            [
+            kamailio.command(
                 "kamailio",
-                "-f",
-                str(CFG),
-                "-DD",
-                "-E",
-                "-Y",
-                str(run),
-                "-P",
-                str(run / "kamailio.pid"),
-                "-A",
-                f'ROUTING_URL="http://127.0.0.1:{web_port}/contact/sip/route"',
-                "-A",
-                f'FIRST_LEVEL="sip:premier-niveau@127.0.0.1:{first_port}"',
-                "-A",
-                f"LISTEN=udp:127.0.0.1:{sip_port}",
-                "-A",
-                "CHILDREN=16",
-            ],
+                run,
+                routing_url=f"http://127.0.0.1:{web_port}/contact/sip/route",
+                first_level=f"sip:premier-niveau@127.0.0.1:{first_port}",
+                port=sip_port,
+                children=16,
+            ),
             folder / "kamailio.log",
         )
         for _attempt in range(100):

@@ -27,6 +27,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from orientation.utils.net import free_port
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 OPEN_DATA = Path(os.environ.get("ORIENTATION_TEST_OPEN_DATA", REPOSITORY.parent / "shared" / "data"))
 DOMAIN_APPS = ["territories", "occupations", "trainings", "directory"]
@@ -69,13 +71,6 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
-
-
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    """A port nobody listens on, on loopback."""
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -6,6 +6,8 @@ export means the same thing everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -165,3 +167,8 @@ THEMES: dict[str, str] = {
     "trouver-un-emploi--repondre-a-des-offres-demploi": "Répondre à des offres d’emploi",
     "trouver-un-emploi--suivre-ses-candidatures-et-relancer-les-employeurs": "Suivre ses candidatures et relancer les employeurs",
 }
+
+
+def theme_labels(codes: Iterable[str]) -> list[str]:
+    """The words people read for data·inclusion theme codes (an unknown code stays as it is)."""
+    return [THEMES.get(code, code) for code in codes]

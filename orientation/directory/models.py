@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from orientation.directory.codelists import THEMES, Fees, Public, ServiceType
+from orientation.directory.codelists import THEMES, Fees, Public, ServiceType, theme_labels
 from orientation.directory.hours import HoursError, OpeningHours, parse_hours
 from orientation.directory.typologies import Typology
 from orientation.territories.models import Commune
@@ -226,7 +226,7 @@ class ServiceOffer(models.Model):
 
     @property
     def theme_labels(self) -> list[str]:
-        return [THEMES.get(theme, theme) for theme in self.themes]
+        return theme_labels(self.themes)
 
     @property
     def hours(self) -> OpeningHours:

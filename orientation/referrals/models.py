@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from orientation.directory.codelists import Public
+from orientation.directory.codelists import Public, theme_labels
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.territories.models import Commune
 from orientation.utils.workflow import TransitionEvent
@@ -123,6 +123,10 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_public_display()}, {self.get_age_band_display()} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return theme_labels(self.themes)
 
     @property
     def has_personal_data(self) -> bool:
@@ -295,6 +299,10 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Orientation n° {self.pk} vers {self.offer} ({self.get_state_display()})"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return theme_labels(self.themes)
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from orientation.directory.codelists import THEMES
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.referrals.models import Referral
 from orientation.referrals.rules import EXPIRY_DAYS, RECEIVER_LINK_DAYS
@@ -34,7 +33,7 @@ def receiver_mail(referral: Referral, link: str, *, reminder: int = 0) -> Mail:
         "referral": referral,
         "link": link,
         "reminder": reminder,
-        "themes": [THEMES.get(theme, theme) for theme in referral.themes],
+        "themes": referral.theme_labels,
         "link_days": RECEIVER_LINK_DAYS,
         "answer_by": timezone.localdate(referral.sent_at) + timedelta(days=EXPIRY_DAYS),
     }

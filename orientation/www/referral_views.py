@@ -88,7 +88,7 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
         {
             "title": f"Orientation vers « {referral.offer.name} »",
             "referral": referral,
-            "themes": [THEMES.get(theme, theme) for theme in referral.themes],
+            "themes": referral.theme_labels,
             "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
             "form": form,
         },
@@ -119,7 +119,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         {
             "title": "Suivre ma demande",
             "referral": referral,
-            "themes": [THEMES.get(theme, theme) for theme in referral.themes],
+            "themes": referral.theme_labels,
             "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
             "can_withdraw": can_withdraw,
             "export_url": reverse("www:referral_follow_export", args=[token]),

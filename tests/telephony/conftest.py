@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from orientation.contact import kamailio
+from orientation.utils.net import free_port as shared_free_port
 from tests.conftest import REPOSITORY
-from tests.conftest import free_port as shared_free_port
 
-KAMAILIO_CFG = REPOSITORY / "deploy" / "kamailio" / "kamailio.cfg"
 SCENARIOS = REPOSITORY / "deploy" / "sipp"
 
 
@@ -42,6 +42,7 @@ def sip_tools() -> dict[str, str]:
 
 
 def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    """A UDP port by default: SIP's."""
     return shared_free_port(kind)
 
 
@@ -83,35 +84,14 @@ def start_kamailio(
     run = tmp_path / f"kamailio-{port}"
     run.mkdir()
     log = run / "kamailio.log"
-    command = [
-        tools["kamailio"],
-        "-f",
-        str(KAMAILIO_CFG),
-        "-DD",
-        "-E",
-        "-Y",
-        str(run),
-        "-P",
-        str(run / "kamailio.pid"),
-        "-A",
-        f'ROUTING_URL="{routing_url}"',
-        "-A",
-        f'FIRST_LEVEL="{first_level}"',
-        "-A",
-        f"LISTEN=udp:127.0.0.1:{port}",
-        "-A",
-        "CHILDREN=2",
-    ]
+    line = kamailio.command(tools["kamailio"], run, routing_url=routing_url, first_level=first_level, port=port)
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(line, stdout=output, stderr=subprocess.STDOUT)
     processes.started.append(process)
-    deadline = time.monotonic() + 10
-    while "Listening on" not in log.read_text(errors="replace") or time.monotonic() < deadline - 9.7:
-        if process.poll() is not None:
-            pytest.fail(f"kamailio stopped at start:\n{log.read_text(errors='replace')}")
-        if time.monotonic() > deadline:
-            pytest.fail("kamailio did not start in 10 s")
-        time.sleep(0.05)
+    try:
+        kamailio.wait_listening(process, log)
+    except RuntimeError as error:
+        pytest.fail(str(error))
     return Kamailio(port=port, process=process, log=log)
 
 

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from orientation.accounts.models import User
-from orientation.directory.codelists import THEMES
 from orientation.directory.models import ServiceOffer
 from orientation.referrals import notifications
 from orientation.referrals.models import (
@@ -221,7 +220,7 @@ def person_data_export(referral: Referral) -> dict[str, Any]:
             "public": referral.get_public_display(),
             "age": referral.get_age_band_display(),
             "situation": referral.get_situation_display(),
-            "thematiques": [THEMES.get(theme, theme) for theme in referral.themes],
+            "thematiques": referral.theme_labels,
             "texte": referral.request,
             "commune": referral.commune.name if referral.commune else None,
         },

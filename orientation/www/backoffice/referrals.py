@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from orientation.accounts.models import User
 from orientation.accounts.selectors import organisation_ids
 from orientation.contact import services as contact_services
-from orientation.directory.codelists import THEMES
 from orientation.directory.models import Organisation, ServiceOffer
 from orientation.referrals import selectors, services
 from orientation.referrals.models import PERSONAL_FIELDS, Interview, Referral
@@ -163,7 +162,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": "Premier accueil : services suggérés",
             "interview": interview,
-            "themes": [THEMES.get(theme, theme) for theme in interview.themes],
+            "themes": interview.theme_labels,
             "suggestions": selectors.suggestions(interview),
             "referrals": interview.referrals.select_related("offer", "receiver_organisation"),
             "breadcrumb": _crumbs(("Premier accueil", None)),
@@ -232,7 +231,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"Orientation vers « {referral.offer.name} »",
             "referral": referral,
             "receives": receives,
-            "themes": [THEMES.get(theme, theme) for theme in referral.themes],
+            "themes": referral.theme_labels,
             "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
             "events": referral.events.select_related("by"),
             "answer_form": referral_forms.AnswerForm() if receives and referral.is_open else None,
