@@ -9,6 +9,7 @@ the typology, so that an organisation sees what it has to confirm or complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from orientation.directory.codelists import Public, ServiceType
 from orientation.directory.models import ServiceOffer
@@ -40,6 +41,26 @@ class BaseOffer:
     level: str
     themes: tuple[str, ...]
     publics: tuple[str, ...]
+
+    def row(self, *, organisation_id: int, place_id: int, **more: Any) -> dict[str, Any]:
+        """The fields of this offer at a place of the network (``ServiceOffer``), free and
+        met in person unless ``more`` says otherwise; a second-level service takes referrals."""
+        return {
+            "organisation_id": organisation_id,
+            "place_id": place_id,
+            "name": self.name,
+            "description": self.description,
+            "type": str(self.type),
+            "level": str(self.level),
+            "themes": list(self.themes),
+            "publics": [str(public) for public in self.publics],
+            "fees": "gratuit",
+            "reception_modes": ["en-presentiel"],
+            "mobilisation_modes": ["se-presenter", "telephoner"],
+            "mobilisable_by": ["usagers", "professionnels"],
+            "accepts_referrals": self.level == SECOND,
+            **more,
+        }
 
 
 @dataclass(frozen=True)

@@ -240,31 +240,23 @@ class Command(ImportCommand):
         checked = datetime(2026, 9, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
         for commune_code, network, key in plan:
             for offer in NETWORKS[network].offers:
+                second = offer.level == ServiceOffer.Level.SECOND
                 offers.add(
                     f"{key}:{offer.slug}",
-                    {
-                        "organisation_id": organisation_pks[f"org-{key}"],
-                        "place_id": place_pks[key],
-                        "name": offer.name,
-                        "description": offer.description,
-                        "type": str(offer.type),
-                        "level": str(offer.level),
-                        "themes": list(offer.themes),
-                        "publics": [str(public) for public in offer.publics],
-                        "fees": "gratuit",
-                        "reception_modes": ["en-presentiel", "a-distance"] if network == "cij" else ["en-presentiel"],
-                        "zone_served": [commune_code[:2]],
-                        "mobilisation_modes": ["se-presenter", "telephoner", "envoyer-un-courriel"],
-                        "mobilisable_by": ["usagers", "professionnels"],
-                        "origin": ServiceOffer.Origin.DECLARED,
-                        "last_checked_at": checked,
-                        "accepts_referrals": offer.level == ServiceOffer.Level.SECOND,
-                        "mobilisation_link": f"https://{network.replace('_', '-')}-{slug(by_code[commune_code][1])}"
+                    offer.row(
+                        organisation_id=organisation_pks[f"org-{key}"],
+                        place_id=place_pks[key],
+                        reception_modes=["en-presentiel", "a-distance"] if network == "cij" else ["en-presentiel"],
+                        zone_served=[commune_code[:2]],
+                        mobilisation_modes=["se-presenter", "telephoner", "envoyer-un-courriel"],
+                        origin=ServiceOffer.Origin.DECLARED,
+                        last_checked_at=checked,
+                        mobilisation_link=f"https://{network.replace('_', '-')}-{slug(by_code[commune_code][1])}"
                         f".example.org/rendez-vous/{offer.slug}"
-                        if offer.level == ServiceOffer.Level.SECOND
+                        if second
                         else "",
-                        "weekly_capacity": 20 if offer.level == ServiceOffer.Level.SECOND else None,
-                    },
+                        weekly_capacity=20 if second else None,
+                    ),
                 )
         offers.finish()
 

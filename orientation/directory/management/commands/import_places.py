@@ -310,23 +310,11 @@ class Command(ImportCommand):
             for offer in NETWORKS[record.network].offers:
                 offers.add(
                     f"{record.key}:{offer.slug}",
-                    {
-                        "organisation_id": organisation_pks[record.organisation_key],
-                        "place_id": place_pks[record.key],
-                        "name": offer.name,
-                        "description": offer.description,
-                        "type": str(offer.type),
-                        "level": str(offer.level),
-                        "themes": list(offer.themes),
-                        "publics": [str(public) for public in offer.publics],
-                        "fees": "gratuit",
-                        "reception_modes": ["en-presentiel"],
-                        "mobilisation_modes": ["se-presenter", "telephoner"],
-                        "mobilisable_by": ["usagers", "professionnels"],
-                        "origin": ServiceOffer.Origin.TYPOLOGY,
-                        # A network's second-level services take the referrals of other organisations.
-                        "accepts_referrals": offer.level == ServiceOffer.Level.SECOND,
-                    },
+                    offer.row(
+                        organisation_id=organisation_pks[record.organisation_key],
+                        place_id=place_pks[record.key],
+                        origin=ServiceOffer.Origin.TYPOLOGY,
+                    ),
                 )
         offers.finish()
         by_precision: dict[str, int] = defaultdict(int)
