@@ -100,7 +100,8 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     referral = services.referral_by_person_token(token)
     if referral is None:
         return render(request, "www/referrals/link_invalid.html", {"title": "Lien invalide"}, status=404)
-    can_withdraw = referral.state in (Referral.State.SENT, Referral.State.SEEN, Referral.State.ACCEPTED)
+    # The workflow's own table says whether the person may still withdraw (not a copy of it).
+    can_withdraw = Referral.State.WITHDRAWN in services.FLOW.available(referral, actor=services.PERSON)
     if request.method == "POST" and request.POST.get("withdraw"):
         if not can_withdraw:  # sent again after going back: already done
             messages.info(request, "Cette demande n’est plus en cours : il n’y a rien à retirer.")

@@ -224,6 +224,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if receives and referral.state == Referral.State.SENT:
         services.referral_mark_seen(referral=referral, actor=services.Actor.of(user))
         referral.refresh_from_db()
+    # The answer form is offered when the workflow's table lets this user accept or refuse now.
+    may_answer = Referral.State.ACCEPTED in services.FLOW.available(referral, actor=services.Actor.of(user))
     return render(
         request,
         "www/backoffice/referral_detail.html",
@@ -234,7 +236,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": referral.theme_labels,
             "shared": [str(PERSONAL_FIELDS[name]) for name in referral.shared_fields],
             "events": referral.events.select_related("by"),
-            "answer_form": referral_forms.AnswerForm() if receives and referral.is_open else None,
+            "answer_form": referral_forms.AnswerForm() if may_answer else None,
             "person_link": request.session.pop(f"person-link-{referral.pk}", None),
             "breadcrumb": _crumbs((f"N° {referral.pk}", None)),
         },
