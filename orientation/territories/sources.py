@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -89,12 +90,10 @@ class Territories:
     departments: list[Row] = field(default_factory=list)
     epcis: list[tuple[str, str, str]] = field(default_factory=list)  # SIREN, name, kind
     published_zones: dict[str, PublishedZone] = field(default_factory=dict)
-    communes: list[Row] = field(default_factory=list)  # current communes, then municipal districts
-    districts: list[Row] = field(default_factory=list)
-    formers: list[Row] = field(default_factory=list)  # delegated and associated communes
-    postal_rows: list[PostalRow] = field(default_factory=list)
-    communes_file: str = "communes.json"
-    postal_file: str = "laposte_hexasmal.csv"
+    #: the two large files, read again (streamed) when written: their records are not kept
+    communes_path: Path = Path("communes.json")
+    postal_path: Path = Path("laposte_hexasmal.csv")
+    postal_row_count: int = 0
     # What the communes need, learnt from every file:
     names: dict[str, str] = field(default_factory=dict)  # code of any commune → name
     populations: dict[str, int] = field(default_factory=dict)
@@ -108,6 +107,21 @@ class Territories:
     districts_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     formers_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     communes_by_postcode: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def communes_file(self) -> str:
+        return self.communes_path.name
+
+    def communes(self, *kinds: str) -> Iterator[Row]:
+        """The valid COG records of these kinds, read again from the file (the first reading
+        reported the invalid ones)."""
+        for line, item in iter_json_array(self.communes_path):
+            if isinstance(item, dict) and item.get("type") in kinds and check_commune(item) is None:
+                yield Row(line, item)
+
+    def postal_rows(self) -> Iterator[PostalRow]:
+        """La Poste's valid rows, read again from the file."""
+        return _postal_rows(self.postal_path, reject=None, outside_france=set())
 
     def zoning_for(self, code: str) -> Zoning | None:
         """INSEE's zoning of a commune; for one created since INSEE's table, the zoning most of
@@ -231,7 +245,7 @@ def read_all(path: str, context: ImportContext) -> Territories:
 
 def _read_communes(folder: _Folder, read: Territories) -> None:
     path = folder.required("communes.json")
-    read.communes_file = path.name
+    read.communes_path = path
     progress = folder.context.progress("communes (lecture)")
     for line, item in iter_json_array(path):
         progress.advance()
@@ -250,12 +264,8 @@ def _read_communes(folder: _Folder, read: Territories) -> None:
                 read.successor.setdefault(former, code)
             if kind == DISTRICT:
                 read.districts_of[item["commune"]].append(code)
-                read.districts.append(Row(line, item))
-            else:
-                read.communes.append(Row(line, item))
         elif kind in FORMER_KINDS:
             read.names.setdefault(code, item["nom"])
-            read.formers.append(Row(line, item))
             if item["chefLieu"] != code:
                 read.successor.setdefault(code, item["chefLieu"])
     progress.finish()
@@ -286,19 +296,47 @@ def _read_zoning(folder: _Folder, read: Territories) -> None:
 def _read_postal(folder: _Folder, read: Territories) -> None:
     """La Poste's rows, each checked; a commune's point is the mean of its rows' points."""
     path = folder.required("laposte_hexasmal.csv")
-    read.postal_file = path.name
+    read.postal_path = path
     outside_france: set[str] = set()
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+
+    def reject(line: int, record: str, field_name: str, reason: str) -> None:
+        folder.reject(path.name, line, record, field_name, reason)
+
+    for row in _postal_rows(path, reject=reject, outside_france=outside_france):
+        read.postal_row_count += 1
+        if row.latitude is not None and row.longitude is not None:
+            total = sums[row.insee_code]
+            total[0] += row.latitude
+            total[1] += row.longitude
+            total[2] += 1
+    folder.context.record_count += read.postal_row_count
+    read.coordinates = {code: (lat / n, lon / n) for code, (lat, lon, n) in sums.items()}
+    if outside_france:
+        folder.context.note(
+            f"coordonnées hors du territoire ignorées pour {len(outside_france)} commune(s) de la base "
+            f"postale : {', '.join(sorted(outside_france)[:12])}"
+        )
+
+
+def _postal_rows(
+    path: Path, *, reject: Callable[[int, str, str, str], None] | None, outside_france: set[str]
+) -> Iterator[PostalRow]:
+    """Valid rows of La Poste's base; an invalid one is told to ``reject`` (on the first reading)."""
+
+    def refuse(line: int, record: str, field_name: str, reason: str) -> None:
+        if reject is not None:
+            reject(line, record, field_name, reason)
+
     columns = ["Code_commune_INSEE", "Nom_commune", "Code_postal", "Ligne_5", "Libellé_d_acheminement"]
     for row in read_csv(path, delimiter=";", required_columns=[*columns, "latitude", "longitude"]):
-        folder.context.record_count += 1
         code = pad_insee(row["Code_commune_INSEE"])
         postcode = row["Code_postal"].strip().zfill(5)
         if not COMMUNE_CODE.match(code):
-            folder.reject(path.name, row.line, code, "Code_commune_INSEE", f"code INSEE invalide : {code!r}")
+            refuse(row.line, code, "Code_commune_INSEE", f"code INSEE invalide : {code!r}")
             continue
         if not POSTCODE.match(postcode):
-            folder.reject(path.name, row.line, code, "Code_postal", f"code postal invalide : {postcode!r}")
+            refuse(row.line, code, "Code_postal", f"code postal invalide : {postcode!r}")
             continue
         latitude = longitude = None
         if row["latitude"].strip() or row["longitude"].strip():
@@ -306,40 +344,25 @@ def _read_postal(folder: _Folder, read: Territories) -> None:
                 latitude = float(row["latitude"].replace(",", "."))
                 longitude = float(row["longitude"].replace(",", "."))
             except ValueError:
-                folder.reject(path.name, row.line, code, "latitude", "coordonnées non numériques")
+                refuse(row.line, code, "latitude", "coordonnées non numériques")
                 continue
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                folder.reject(
-                    path.name, row.line, code, "latitude", f"coordonnées impossibles : {latitude}, {longitude}"
-                )
+                refuse(row.line, code, "latitude", f"coordonnées impossibles : {latitude}, {longitude}")
                 continue
             if not is_in_france(latitude, longitude):
                 # La Poste places some overseas localities on a placeholder point in the
                 # open ocean: the row is kept, its coordinates are not.
                 outside_france.add(code)
                 latitude = longitude = None
-        if latitude is not None and longitude is not None:
-            total = sums[code]
-            total[0] += latitude
-            total[1] += longitude
-            total[2] += 1
-        read.postal_rows.append(
-            PostalRow(
-                row.line,
-                code,
-                row["Nom_commune"].strip(),
-                postcode,
-                row["Ligne_5"].strip(),
-                row["Libellé_d_acheminement"].strip(),
-                latitude,
-                longitude,
-            )
-        )
-    read.coordinates = {code: (lat / n, lon / n) for code, (lat, lon, n) in sums.items()}
-    if outside_france:
-        folder.context.note(
-            f"coordonnées hors du territoire ignorées pour {len(outside_france)} commune(s) de la base "
-            f"postale : {', '.join(sorted(outside_france)[:12])}"
+        yield PostalRow(
+            row.line,
+            code,
+            row["Nom_commune"].strip(),
+            postcode,
+            row["Ligne_5"].strip(),
+            row["Libellé_d_acheminement"].strip(),
+            latitude,
+            longitude,
         )
 
 

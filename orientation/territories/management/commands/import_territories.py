@@ -34,7 +34,7 @@ from orientation.territories.models import (
     Region,
     Zone,
 )
-from orientation.territories.sources import FORMER_KINDS, NO_LIVING_AREA, Row, Territories, read_all
+from orientation.territories.sources import CURRENT, DISTRICT, FORMER_KINDS, NO_LIVING_AREA, Row, Territories, read_all
 from orientation.utils.text import place_name_key
 
 
@@ -138,11 +138,15 @@ class Command(ImportCommand):
         upserter = Upserter(self.context, Commune, "code", label="communes", version=1)
         progress = self.context.progress("communes (écriture)", total=len(read.names))
         lookups = (departments, regions, zones, living_areas, epcis)
-        for row in read.communes:
+        districts = []
+        for row in read.communes(CURRENT, DISTRICT):
             progress.advance()
+            if row.item["type"] == DISTRICT:
+                districts.append(row)  # they name their commune: written once it is
+                continue
             self._add_commune(upserter, read, row, *lookups)
-        upserter.flush()  # the districts name their commune, written first
-        for row in read.districts:
+        upserter.flush()
+        for row in districts:
             progress.advance()
             self._add_commune(upserter, read, row, *lookups, parent=row.item["commune"])
         upserter.finish()
@@ -200,7 +204,7 @@ class Command(ImportCommand):
         commune_pks = dict(Commune.objects.values_list("code", "pk"))
         upserter = Upserter(self.context, FormerCommune, "key", label="communes déléguées ou anciennes")
         seen_codes: set[str] = set()
-        for row in read.formers:
+        for row in read.communes(*FORMER_KINDS):
             item = row.item
             commune = commune_pks.get(item["chefLieu"])
             if commune is None:
@@ -243,8 +247,8 @@ class Command(ImportCommand):
         commune_pks = dict(Commune.objects.values_list("code", "pk"))
         upserter = Upserter(self.context, PostalCode, "key", label="codes postaux")
         unresolved: list[str] = []
-        progress = self.context.progress("codes postaux", total=len(read.postal_rows))
-        for row in read.postal_rows:
+        progress = self.context.progress("codes postaux", total=read.postal_row_count)
+        for row in read.postal_rows():
             progress.advance()
             commune = commune_pks.get(row.insee_code) or commune_pks.get(read.successor.get(row.insee_code, ""))
             if commune is None:
