@@ -4,7 +4,10 @@ rules by profile and need. Loading again changes nothing (found by name)."""
 
 from __future__ import annotations
 
-from orientation.contact.models import AdviserTeam, PartnerQueue, RoutingRule
+from orientation.accounts.models import User
+from orientation.contact import services
+from orientation.contact.models import AdviserTeam, Interaction, PartnerQueue, RoutingRule
+from orientation.demo import content
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation
 
@@ -57,3 +60,31 @@ def load_demo_phone_platform() -> int:
             queue=queues.get(queue) if queue else None,
         )
     return created
+
+
+def load_demo_contacts() -> int:
+    """Give the demo's phone adviser a day's work, once (``data/contacts.json``): calls routed
+    by the rules, one with a documented answer due within 72 hours, and callbacks asked from the
+    web form; made through the phone platform's services, like real contacts. Returns how many."""
+    adviser = User.objects.filter(is_demo=True, user_permissions__codename="handle_callback").first()
+    if adviser is None or Interaction.objects.exists():
+        return 0
+    data = content.read("contacts")
+    for call in data["calls"]:
+        _decision, interaction = services.call_route(
+            profile=call["profile"], need=call["need"], department=call["department"], caller=call["caller"]
+        )
+        if call.get("documented_answer"):
+            services.interaction_answer(
+                interaction=interaction, by_user=adviser, answer=call["documented_answer"], documented=True
+            )
+    for callback in data["callbacks"]:
+        services.callback_request(
+            number=callback["number"],
+            profile=callback["profile"],
+            need=callback["need"],
+            department=callback["department"],
+            preferred_slots=callback["slots"],
+            consent=True,
+        )
+    return len(data["calls"]) + len(data["callbacks"])

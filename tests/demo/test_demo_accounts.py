@@ -68,6 +68,17 @@ def test_each_role_finds_something_to_act_on(client):
     assert tours.state == Application.State.SUBMITTED
     assert f"/gestion/labels/{tours.pk}/" in client.get("/gestion/labels/").content.decode()
 
+    # The phone adviser has calls in the log, a documented answer to send and people to call back.
+    _sign_in(client, "demo-conseiller-plateforme")
+    console = client.get("/gestion/telephone/")
+    assert len(console.context["log"]) == 5  # three calls, two callback requests
+    assert [task.answer for task in console.context["tasks"]] == [
+        "Employeur : liste des aides à l’embauche d’un apprenti à envoyer"
+    ]
+    waiting = [*console.context["callbacks"], *console.context["callbacks_ahead"]]
+    # (the calls too, when the demo was loaded after the first level closed)
+    assert {"+33254550201", "+33612550202"} <= {callback.number for callback in waiting}
+
 
 def test_the_demo_history_credits_each_step_to_the_role_that_took_it():
     assert not Event.objects.filter(by__isnull=True).exists()

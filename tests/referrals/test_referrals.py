@@ -357,3 +357,10 @@ def test_the_mails_read_as_written_in_their_templates(town, mailoutbox, commit):
         f"Suivi : {site_url('backoffice:referral', referral.pk)}",
         "",
     ]
+    to_person = mailoutbox[-1]
+    assert to_person.to == ["ines@example.org"]
+    # The person did not send the request themselves: the mail tells them what happens next.
+    assert to_person.body.splitlines()[2] == (
+        f"Le service « Accueil & orientation » ({referral.receiver_organisation.name}) a accepté votre demande : "
+        "il va vous contacter."
+    )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from orientation.demo import content
 from orientation.demo.accounts import load_demo_accounts
 from orientation.demo.labels import load_demo_labels
-from orientation.demo.phone import load_demo_phone_platform
+from orientation.demo.phone import load_demo_contacts, load_demo_phone_platform
 from orientation.demo.referrals import load_demo_referrals
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
@@ -80,6 +80,8 @@ class Command(ImportCommand):
             self.stderr.write("Orientation de démonstration envoyée (mission locale de Blois → CIO de Blois).")
         if load_demo_phone_platform():
             self.stderr.write("Plateforme téléphonique de démonstration créée.")
+        if contacts := load_demo_contacts():
+            self.stderr.write(f"{contacts} contacts de démonstration (appels et demandes de rappel).")
 
     def _territories(self) -> dict[str, int]:
         regions = Upserter(self.context, Region, "code", label="régions")
