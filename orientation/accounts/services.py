@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orientation.accounts.models import User
@@ -117,6 +118,26 @@ def enrolment_confirm(*, device: TOTPDevice) -> None:
             f"Une application d’authentification a été associée au compte « {user.username} » le "
             f"{timezone.localtime():%d/%m/%Y à %H:%M}.",
         )
+
+
+def second_factor_check(*, device: TOTPDevice, token: str) -> str | None:
+    """Check a code of the authenticator: None when it is right (it is then used and cannot
+    serve again); else what to tell the person: wait after too many wrong codes, a code already
+    used (it matches this moment for the authenticator, but django-otp refuses a replay), or a
+    wrong one (often a phone whose clock is off)."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (info or {}).get("locked_until") or timezone.now()
+        wait = max(int((locked_until - timezone.now()).total_seconds()) + 1, 1)
+        return f"Trop de codes erronés à la suite : attendez {wait} seconde(s) avant d’en saisir un autre."
+    if device.verify_token(token):
+        return None
+    code = token.strip()
+    # The same window as verify_token, without its « not before the last code used » rule.
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if code.isdigit() and clock.verify(int(code), tolerance=device.tolerance):
+        return "Ce code a déjà servi : attendez que votre application en affiche un nouveau (30 secondes au plus)."
+    return "Ce code ne correspond pas : vérifiez que l’heure de votre téléphone est à l’heure exacte."
 
 
 def second_factor_reset(*, user: User, by_user: User | None) -> int:

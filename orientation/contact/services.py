@@ -222,11 +222,14 @@ def call_route(
     preferred_slots: Sequence[str] = (),
     now: datetime | None = None,
     deadline: float | None = None,
+    refuse_absurd_caller: bool = False,
 ) -> tuple[routing.Decision, Interaction]:
     """Decide where a call goes, log it, and schedule the callback if that is the decision.
 
-    ``caller`` is read as a phone number (``caller_number``); a withheld or unreadable one is
-    logged as no number, and no callback is scheduled without a number. A number that already
+    ``caller`` is read as a phone number (``caller_number``, once); a withheld or unreadable one
+    is logged as no number, and no callback is scheduled without a number. With
+    ``refuse_absurd_caller`` (the SIP route), one no network could send raises
+    ``AbsurdCallerId`` before anything is written. A number that already
     asked for ``CALLBACKS_PER_NUMBER_PER_DAY`` callbacks today gets no further one, on any
     channel: the one scheduled stands.
 
@@ -238,6 +241,8 @@ def call_route(
     try:
         caller = caller_number(caller)
     except AbsurdCallerId:
+        if refuse_absurd_caller:
+            raise
         caller = ""
     state = routing_state()
     decision = routing.decide(

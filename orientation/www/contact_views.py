@@ -89,10 +89,6 @@ def sip_route(request: HttpRequest) -> JsonResponse:
     except ValueError as error:
         return JsonResponse({"code": "invalid_input", "detail": f"JSON illisible : {error}."}, status=400)
     try:
-        services.caller_number(str(data.get("caller") or ""))
-    except services.AbsurdCallerId as error:
-        return JsonResponse({"code": "invalid_input", "detail": f"Champ caller : {error}."}, status=400)
-    try:
         with lock_wait(max(deadline - time.monotonic(), 0.05)):
             decision, interaction = services.call_route(
                 profile=str(data.get("profile") or ""),
@@ -102,7 +98,10 @@ def sip_route(request: HttpRequest) -> JsonResponse:
                 call_id=str(data.get("call_id") or ""),
                 caller=str(data.get("caller") or ""),
                 deadline=deadline,
+                refuse_absurd_caller=True,
             )
+    except services.AbsurdCallerId as error:
+        return JsonResponse({"code": "invalid_input", "detail": f"Champ caller : {error}."}, status=400)
     except (services.RoutingTooLate, OperationalError) as error:
         if isinstance(error, OperationalError) and not is_busy(error):
             raise

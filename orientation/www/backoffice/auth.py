@@ -29,12 +29,10 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from dsfr.forms import DsfrBaseForm
 
@@ -170,7 +168,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     checked = device or TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and checked is not None:
-        problem = code_problem(checked, form.cleaned_data["otp_token"])
+        problem = account_services.second_factor_check(device=checked, token=form.cleaned_data["otp_token"])
         if problem is None:
             if device is not None:
                 account_services.enrolment_confirm(device=device)
@@ -184,29 +182,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr_code"] = mark_safe(_qr_svg(device.config_url))  # our own SVG, from qrcode
     return render(request, "www/backoffice/second_factor.html", context)
-
-
-def code_problem(device: TOTPDevice, token: str) -> str | None:
-    """None when the code is right (and it is then used); else what to tell the person."""
-    allowed, info = device.verify_is_allowed()
-    if not allowed:
-        wait = max(int(((info or {}).get("locked_until") or timezone.now()).timestamp() - time.time()) + 1, 1)
-        return f"Trop de codes erronés à la suite : attendez {wait} seconde(s) avant d’en saisir un autre."
-    last_used = device.last_t
-    if device.verify_token(token):
-        return None
-    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    clock.time = time.time()
-    now = clock.t()
-    for step in range(now - device.tolerance, now + device.tolerance + 1):
-        if step <= last_used and _code_at(device, step) == token.strip():
-            return "Ce code a déjà servi : attendez que votre application en affiche un nouveau (30 secondes au plus)."
-    return "Ce code ne correspond pas : vérifiez que l’heure de votre téléphone est à l’heure exacte."
-
-
-def _code_at(device: TOTPDevice, step: int) -> str:
-    """The code of time step ``step`` (as ``TOTP.t()`` counts, drift included)."""
-    return str(hotp(device.bin_key, step, device.digits)).zfill(device.digits)
 
 
 def _masked(address: str) -> str:
