@@ -10,6 +10,13 @@ error for someone else's file) and whether the object's state allows it (``Trans
 ``move`` then records the new state and the event; ``available`` tells the views which
 changes an actor may make now. Services wrap it in their one transaction and send their
 e-mails and tasks after the commit (``utils.mail.send_after_commit``, ``utils.tasks``).
+
+Why a step's transaction is ``atomic()`` and not ``atomic(durable=True)`` as STYLE's example
+has it: steps are composed. The daily tasks take steps inside their own transaction (a deemed
+opinion, an unanswered withdrawal), and the demo loader takes them inside its import's; a
+durable block there raises. What durability guards against, a caller that believes a step
+committed when an outer block may still roll it back, is covered here by sending every side
+effect on commit: a rolled-back step sends nothing.
 """
 
 from __future__ import annotations
