@@ -202,6 +202,27 @@ def caller_number(caller_id: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def pending_callback(digest: str) -> Callback | None:
+    """The callback still to make to the number of this digest, locked, if there is one: a
+    number has one at a time, whether it asked by the web form, by phone or through the SIP
+    proxy (the rule of ``callback_request`` and ``call_route`` alike)."""
+    if not digest:
+        return None
+    return (
+        Callback.objects.select_for_update()
+        .filter(interaction__caller_digest=digest, state=Callback.State.SCHEDULED)
+        .order_by("pk")
+        .first()
+    )
+
+
+def planned_callback(interaction: Interaction) -> Callback | None:
+    """The callback the caller of this contact will get: the one it scheduled, or the one their
+    number was already waiting for (what the voice menu tells them); None without a number."""
+    scheduled = Callback.objects.filter(interaction=interaction).first()
+    return scheduled or pending_callback(interaction.caller_digest)
+
+
 def callbacks_today(number: str, now: datetime) -> int:
     """Callbacks asked for this number in the last 24 hours, whatever the channel."""
     return Callback.objects.filter(
@@ -265,7 +286,13 @@ def call_route(
         outcome=Interaction.Outcome.FORWARDED if decision.action == Action.FORWARD else
         Interaction.Outcome.CALLBACK if decision.action == Action.CALLBACK else Interaction.Outcome.PENDING,
     )  # fmt: skip
-    if decision.action == Action.CALLBACK and caller and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY:
+    if (
+        decision.action == Action.CALLBACK
+        and caller
+        # one callback to make per number, whatever the channel: the one planned stands
+        and pending_callback(caller_digest(caller)) is None
+        and callbacks_today(caller, now) < CALLBACKS_PER_NUMBER_PER_DAY
+    ):
         _schedule_callback(
             interaction,
             number=caller,
@@ -325,12 +352,7 @@ def callback_request(
         raise ValidationError({"preferred_slots": f"Créneau inconnu : {', '.join(unknown)}."})
     e164 = normalise_number(number)
     now = now or timezone.now()
-    pending = (
-        Callback.objects.select_for_update()
-        .filter(interaction__caller_digest=caller_digest(e164), state=Callback.State.SCHEDULED)
-        .order_by("pk")
-        .first()
-    )
+    pending = pending_callback(caller_digest(e164))
     if pending is not None:
         raise AlreadyRequested(pending)
     since = now - timedelta(days=1)

@@ -35,6 +35,7 @@ from dsfr.forms import DsfrBaseForm
 
 from orientation.contact import services
 from orientation.contact.codelists import CALLBACK_SLOTS, Action, Channel, Need, Profile
+from orientation.contact.models import Callback
 from orientation.contact.routing import Decision
 from orientation.utils.db import is_busy, lock_wait
 from orientation.utils.http import client_address
@@ -194,19 +195,21 @@ def _first_level(reason: str) -> HttpResponse:
     decision, _interaction = services.call_route(profile="", need="", channel=Channel.VOICE)
     if decision.action == Action.ANSWER:
         return _twiml(_say(reason + " Nous vous mettons en relation avec un conseiller."), _dial(decision.target))
-    return _callback_answer(decision, scheduled=False)
+    return _callback_answer(None)
 
 
-def _callback_answer(decision: Decision, *, scheduled: bool) -> HttpResponse:
-    if not scheduled:
+def _callback_answer(planned: Callback | None) -> HttpResponse:
+    """What the caller hears when nobody can answer now: when they will be called back (the
+    callback this call scheduled, or the one their number was already waiting for)."""
+    if planned is None:
         # No number to call back (withheld), or this number already has its callbacks for today.
         text = (
             "Nos conseillers ne peuvent pas vous répondre maintenant. Rappelez-nous pendant nos heures d’ouverture, "
             "ou demandez à être rappelé sur notre site internet. Au revoir."
         )
         return _twiml(_say(text), ET.Element("Hangup"))
-    if decision.callback_at:
-        when = timezone.localtime(decision.callback_at)
+    if planned.scheduled_for:
+        when = timezone.localtime(planned.scheduled_for)
         minutes = f" {when.minute}" if when.minute else ""
         text = (
             "Nos conseillers ne peuvent pas vous répondre maintenant. Nous vous rappellerons le "
@@ -281,7 +284,7 @@ def voice_need(request: HttpRequest) -> HttpResponse:
         wants_callback=wants_callback,
     )
     if decision.action == Action.CALLBACK:
-        return _callback_answer(decision, scheduled=hasattr(interaction, "callback"))
+        return _callback_answer(services.planned_callback(interaction))
     if decision.action == Action.FORWARD:
         return _twiml(_say(f"Nous vous mettons en relation avec {decision.queue_name}."), _dial(decision.target))
     return _twiml(_say("Nous vous mettons en relation avec un conseiller."), _dial(decision.target))
