@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "orientation.search",
     "orientation.labels",
     "orientation.referrals",
+    "orientation.interests",
     "orientation.contact",
     "orientation.demo",
     "orientation.operations",
