@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from orientation.api.contact import contact
 from orientation.api.errors import install_error_handlers
+from orientation.api.interests import interests
 from orientation.api.labels import labels
 from orientation.api.referrals import offers, referrals
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
@@ -45,3 +46,4 @@ api.add_router("/labels", labels)
 api.add_router("/referrals", referrals)
 api.add_router("/offers", offers)
 api.add_router("/contact", contact)
+api.add_router("/interests", interests)

@@ -69,8 +69,8 @@ def check_answers(answers: Mapping[str, Any]) -> dict[str, int]:
             continue
         try:
             number = int(value)
-        except (TypeError, ValueError):
-            problems[key] = f"réponse illisible : {value!r}"
+        except (TypeError, ValueError, OverflowError):
+            problems[key] = f"réponse illisible : {value!r}"[:200]
             continue
         if number not in scale or isinstance(value, bool) or str(value).strip() != str(number):
             problems[key] = f"réponse hors de l’échelle {min(scale)} à {max(scale)} : {value!r}"
