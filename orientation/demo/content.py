@@ -56,6 +56,8 @@ OCCUPATIONS = [
     )
     for row in _occupations["occupations"]
 ]  # fmt: skip
+#: a fiche's (major, minor) RIASEC types, as the ROME gives them
+OCCUPATION_RIASEC = {row["code"]: (row["riasec"][:1], row["riasec"][1:2]) for row in _occupations["occupations"]}
 
 # Formations per occupation: (title, exit level code LHEO, certifying, hours, RNCP code or "")
 FORMATIONS = {

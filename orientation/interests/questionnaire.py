@@ -29,6 +29,8 @@ class Questionnaire:
     items: tuple[Item, ...]
     #: value → label (« Pas du tout » … « Énormément »)
     scale: dict[int, str]
+    #: type → (name, what it means), in RIASEC order
+    types: dict[str, tuple[str, str]]
 
     @property
     def top(self) -> int:
@@ -53,7 +55,8 @@ def questionnaire() -> Questionnaire:
     unknown = sorted({item.type for item in items} - set(TYPES))
     if unknown:
         raise ValueError(f"{ITEMS_FILE.name} : type RIASEC inconnu {unknown}")
-    return Questionnaire(items, {int(row["value"]): row["label"] for row in data["scale"]})
+    types = {kind: (data["types"][kind]["label"], data["types"][kind]["description"]) for kind in TYPES}
+    return Questionnaire(items, {int(row["value"]): row["label"] for row in data["scale"]}, types)
 
 
 def check_answers(answers: Mapping[str, Any]) -> dict[str, int]:

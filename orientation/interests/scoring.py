@@ -3,8 +3,10 @@
 **Scores.** A type's score is the mean of its statements' answers over the scale's top, from 0
 (« pas du tout » to all) to 100 (« énormément » to all).
 
-**Code.** The person's code is their three strongest types, strongest first; a tie keeps the
-RIASEC order (R, I, A, S, E, C), so the same answers always give the same code.
+**Code.** The person's code is their strongest types, strongest first: three letters, or two or
+one when the next type scores the same as the ones left out (a code does not pick one of
+several equal types at random). Equal types within the code keep the RIASEC order (R, I, A, S,
+E, C), so the same answers always give the same code.
 
 **A flat profile** (every score within ``FLAT_SPREAD`` points of the others) says so: it names
 no code and proposes no occupation rather than pretending that one type stands out.
@@ -47,7 +49,9 @@ def profile(answers: Mapping[str, int]) -> Profile:
     scores = {kind: round(100 * sum(values) / (len(values) * asked.top), 1) for kind, values in by_type.items()}
     flat = max(scores.values()) - min(scores.values()) < FLAT_SPREAD
     ranked = sorted(TYPES, key=lambda kind: (-scores[kind], TYPES.index(kind)))
-    return Profile(scores=scores, code="" if flat else "".join(ranked[:3]), flat=flat, answers=dict(answers))
+    # the longest code (3, 2, then 1 letter) whose last type scores more than the next one
+    length = next((k for k in (3, 2, 1) if scores[ranked[k - 1]] > scores[ranked[k]]), 3)
+    return Profile(scores=scores, code="" if flat else "".join(ranked[:length]), flat=flat, answers=dict(answers))
 
 
 @dataclass(frozen=True)

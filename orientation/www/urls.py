@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from orientation.www import contact_views, demo_views, label_views, referral_views, search_views, views
+from orientation.www import (
+    contact_views,
+    demo_views,
+    interest_views,
+    label_views,
+    referral_views,
+    search_views,
+    views,
+)
 
 
 class RomeCodeConverter:
@@ -29,6 +37,9 @@ urlpatterns = [
     path("demo/", demo_views.demo_page, name="demo"),
     path("demo/connexion/", demo_views.demo_sign_in, name="demo_sign_in"),
     path("etre-rappele/", contact_views.callback_form, name="callback"),
+    path("interets/", interest_views.interests_intro, name="interests"),
+    path("interets/questions/", interest_views.interests_questions, name="interests_questions"),
+    path("interets/resultat/", interest_views.interests_result, name="interests_result"),
     path("services/", referral_views.offer_list, name="offers"),
     path("services/<int:pk>/", referral_views.offer_detail, name="offer"),
     path("orientation/recevoir/<str:token>/", referral_views.receive, name="referral_receive"),

@@ -67,6 +67,10 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: a whole questionnaire answered by someone drawn to social activities (interests pages)
+SOCIAL_ANSWERS = "".join("4" if item.startswith("s") else "1" for item in ["r", "i", "a", "s", "e", "c"] * 9)
+
+
 @dataclass
 class Portal:
     base: str
@@ -138,6 +142,9 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "backoffice-label-check": f"/gestion/labels/{draft.pk}/dossier/verification/",
             "backoffice-label-dashboard": "/gestion/labels/tableau-de-bord/?region=24",
             "offers": "/services/?ou=Blois",
+            "interests": "/interets/",
+            "interests-questions": f"/interets/questions/?ecran=2&r={SOCIAL_ANSWERS[:6]}",
+            "interests-result": f"/interets/resultat/?r={SOCIAL_ANSWERS}",
             "offer": f"/services/{referrable.pk}/",
             "backoffice-offers": "/gestion/services/",
             "backoffice-offer": f"/gestion/services/{vendome_offer.pk}/",

@@ -56,6 +56,10 @@ def test_scores_and_code_follow_the_answers_and_ties_keep_the_riasec_order():
         answers[item_id] = 4
     assert profile(answers).code == "ASE"
     assert not strong.flat
+    # One type stands out and the five others are equal: the code names that one only.
+    assert profile(answers_loving("I", others=1)).code == "I"
+    answers = answers_loving("E", "C", others=1)
+    assert profile(answers).code == "EC"
 
 
 def test_a_flat_profile_says_so_and_proposes_nothing():

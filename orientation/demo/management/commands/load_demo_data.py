@@ -157,7 +157,14 @@ class Command(ImportCommand):
             title = masculine if masculine == feminine else f"{masculine} / {feminine}"
             fiches.add(
                 code,
-                {"title": title, "domaine_id": domaine_pks[domaine], "definition": definition, "access": access},
+                {
+                    "title": title,
+                    "domaine_id": domaine_pks[domaine],
+                    "definition": definition,
+                    "access": access,
+                    "riasec_major": content.OCCUPATION_RIASEC[code][0],
+                    "riasec_minor": content.OCCUPATION_RIASEC[code][1],
+                },
                 extra={"mobility": mobility},
             )
         result = fiches.finish()

@@ -1,0 +1,72 @@
+"""The interests questionnaire as a person walks it: nine screens of six statements, back and
+resume through the link, a statement left unanswered named, then the profile and occupations.
+Nothing is stored: no cookie is set, the answers live in the link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from orientation.interests.questionnaire import questionnaire
+from tests.occupations.factories import RomeFicheFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def screen_answers(number: int, value: int) -> dict[str, str]:
+    items = questionnaire().items[(number - 1) * 6 : number * 6]
+    return {item.id: str(value if item.type != "S" else 4) for item in items}
+
+
+def test_a_person_walks_the_nine_screens_to_a_profile_with_occupations(client):
+    RomeFicheFactory(code="K1201", title="Action sociale", riasec_major="S", riasec_minor="E")
+    intro = client.get("/interets/")
+    assert "pas un test" in intro.content.decode()
+    assert "Set-Cookie" not in intro.headers
+    url, code = "/interets/questions/?ecran=1", ""
+    for number in range(1, 10):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f"Écran {number} sur 9" in page.content.decode()
+        answers = screen_answers(number, 1)
+        sent = client.get("/interets/questions/", {"ecran": number, "r": code, "envoye": "1", **answers})
+        assert sent.status_code == 302
+        url = sent["Location"]
+        code = re.search(r"r=([0-9_]+)", url).group(1)
+    assert url.startswith("/interets/resultat/")
+    assert len(code) == 54
+    result = client.get(url).content.decode()
+    assert "Votre code : S<" in result  # social stands out; the five others tie, none is picked
+    assert "/metiers/K1201/" in result
+    assert "vous aimez : aider quelqu’un à apprendre quelque chose" in result.lower()
+    assert '<title id="chart-title">' in result  # the chart says what it shows, and the table gives it
+    assert not client.cookies
+
+
+def test_a_statement_left_unanswered_is_named_and_the_others_are_kept(client):
+    answers = screen_answers(1, 2)
+    del answers["i1"]
+    page = client.get("/interets/questions/", {"ecran": 1, "envoye": "1", **answers}).content.decode()
+    assert "Une phrase est restée sans réponse" in page
+    assert 'id="q-i1-error"' in page
+    assert 'id="r1-2" name="r1" value="2" checked' in page  # what was answered is still chosen
+
+
+def test_back_and_resume_keep_the_answers_and_an_unfinished_result_goes_to_what_is_left(client):
+    first = client.get("/interets/questions/", {"ecran": 1, "envoye": "1", **screen_answers(1, 3)})
+    code = re.search(r"r=([0-9_]+)", first["Location"]).group(1)
+    second = client.get(first["Location"]).content.decode()
+    assert f'href="/interets/questions/?ecran=1&amp;r={code}"' in second  # back to screen 1, answers kept
+    assert 'value="3" checked' in client.get(f"/interets/questions/?ecran=1&r={code}").content.decode()
+    assert "Reprendre où j’en étais" in client.get(f"/interets/?r={code}").content.decode()
+    unfinished = client.get(f"/interets/resultat/?r={code}")
+    assert unfinished.status_code == 302
+    assert unfinished["Location"].startswith("/interets/questions/?ecran=2")
+
+
+def test_a_flat_profile_says_so_and_proposes_no_occupation(client):
+    RomeFicheFactory(code="K1201", title="Action sociale", riasec_major="S", riasec_minor="E")
+    page = client.get("/interets/resultat/?r=" + "2" * 54).content.decode()
+    assert "Aucun type ne ressort" in page
+    assert "/metiers/K1201/" not in page
