@@ -70,10 +70,11 @@ def list_items(request: HttpRequest) -> dict[str, Any]:
 
 @interests.post(
     "/profile",
-    response={200: ProfileOut, 422: ErrorOut},
+    response={200: ProfileOut, 400: ErrorOut, 422: ErrorOut},
     summary="Un profil d’intérêts et les métiers qui lui correspondent",
     description="`answers` : chaque énoncé (`GET /api/v1/interests/items`) avec une valeur de l’échelle. Des réponses "
-    "incomplètes ou hors de l’échelle sont refusées (422), chaque énoncé nommé dans `errors`. Un profil plat "
+    "incomplètes ou hors de l’échelle sont refusées (422), chaque énoncé nommé dans `errors` ; un corps qui n’est pas "
+    "du JSON lisible, aussi (400). Un profil plat "
     "(`flat`) n’a pas de code et ne propose aucun métier. Rien n’est enregistré.",
 )
 def post_profile(request: HttpRequest, body: AnswersIn) -> Any:

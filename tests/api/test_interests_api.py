@@ -56,3 +56,10 @@ def test_a_flat_profile_proposes_nothing(client):
         "/api/v1/interests/profile", {"answers": all_answered(3)}, content_type="application/json"
     ).json()
     assert (body["flat"], body["code"], body["occupations"]) == (True, "", [])
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_apis_error_body(client):
+    """Found by schemathesis: documented, in the same body as every other error."""
+    response = client.post("/api/v1/interests/profile", b"\xff]\x0e", content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"code", "detail"}

@@ -33,6 +33,9 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/referrals/schema"),
     ("get", "/api/v1/offers"),
     ("get", "/api/v1/offers/{offer_id}"),
+    # the interests questionnaire: anyone may answer it, and nothing is stored
+    ("get", "/api/v1/interests/items"),
+    ("post", "/api/v1/interests/profile"),
 }
 
 
