@@ -219,8 +219,14 @@ def pending_callback(digest: str) -> Callback | None:
 def planned_callback(interaction: Interaction) -> Callback | None:
     """The callback the caller of this contact will get: the one it scheduled, or the one their
     number was already waiting for (what the voice menu tells them); None without a number."""
+    # A read, after the step committed: no lock (select_for_update outside a transaction is an error).
     scheduled = Callback.objects.filter(interaction=interaction).first()
-    return scheduled or pending_callback(interaction.caller_digest)
+    if scheduled is not None or not interaction.caller_digest:
+        return scheduled
+    waiting = Callback.objects.filter(
+        interaction__caller_digest=interaction.caller_digest, state=Callback.State.SCHEDULED
+    )
+    return waiting.order_by("pk").first()
 
 
 def callbacks_today(number: str, now: datetime) -> int:

@@ -265,6 +265,16 @@ def test_a_number_has_one_callback_to_make_whatever_the_channel(client, platform
     assert Interaction.objects.count() == 4  # every contact is logged
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_second_call_outside_any_test_transaction_hears_the_planned_callback(client, platform):
+    """As in production, with no transaction around the request: telling the caller the time of
+    the callback already planned reads it without a lock (a lock there would be an error)."""
+    for _ in range(2):
+        asked = twiml(client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": "+33254555555"}))
+        assert "Nous vous rappellerons" in asked.find("Say").text
+    assert Callback.objects.count() == 1
+
+
 def test_the_per_number_limit_holds_on_every_channel(client, platform):
     for _ in range(3):  # three callbacks asked by phone and made: the most a number gets in a day
         client.post("/contact/voix/besoin/?profil=salarie", {"Digits": "9", "From": "+33254333333"})
