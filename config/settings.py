@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "orientation.labels",
     "orientation.referrals",
     "orientation.interests",
+    "orientation.studies",
     "orientation.contact",
     "orientation.demo",
     "orientation.operations",

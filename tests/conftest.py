@@ -31,7 +31,7 @@ from orientation.utils.net import free_port
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 OPEN_DATA = Path(os.environ.get("ORIENTATION_TEST_OPEN_DATA", REPOSITORY.parent / "shared" / "data"))
-DOMAIN_APPS = ["territories", "occupations", "trainings", "directory"]
+DOMAIN_APPS = ["territories", "occupations", "trainings", "directory", "studies"]
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ class Source(models.Model):
         TERRITORIES = "territories", _("Territoires (COG, zonages, codes postaux)")
         ROME = "rome", _("ROME (France Travail)")
         ONISEP = "onisep", _("Onisep Idéo")
+        ONISEP_FORMATIONS = "onisep_formations", _("Onisep Idéo — formations")
         PLACES = "places", _("Lieux d’accueil")
         LHEO = "lheo", _("Offre de formation LHEO")
         DATA_INCLUSION = "data_inclusion", _("data·inclusion")

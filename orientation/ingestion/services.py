@@ -21,6 +21,7 @@ IMPORT_COMMANDS: dict[str, tuple[str, bool]] = {
     Source.Kind.TERRITORIES: ("import_territories", True),
     Source.Kind.ROME: ("import_rome", True),
     Source.Kind.ONISEP: ("import_onisep", False),
+    Source.Kind.ONISEP_FORMATIONS: ("import_onisep_formations", False),
     Source.Kind.PLACES: ("import_places", True),
     Source.Kind.LHEO: ("import_lheo", False),
     Source.Kind.DATA_INCLUSION: ("import_datainclusion", False),

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from orientation.directory.models import Place
 from orientation.ingestion.models import ImportRun
 from orientation.occupations.models import Appellation, OnisepFiche, RomeFiche
+from orientation.studies.models import Study
 from orientation.territories.models import Commune
 from tests.conftest import run_command
 
@@ -24,6 +25,7 @@ def test_everything_loads_in_dependency_order(first_run):
     assert RomeFiche.objects.count() == 1056
     assert Appellation.objects.count() == 12_107
     assert OnisepFiche.objects.count() == 928
+    assert Study.objects.count() == 541
     assert (
         Commune.objects.filter(latitude__isnull=False, employment_zone__isnull=False, living_area__isnull=False).count()
         >= 34_900
@@ -36,9 +38,9 @@ def test_everything_loads_in_dependency_order(first_run):
 @pytest.mark.django_db
 def test_second_run_creates_and_updates_nothing_and_says_so(first_run, open_data):
     output = run_command("import_open_data", str(open_data))
-    assert output.count("Aucun changement") == 4
+    assert output.count("Aucun changement") == 5
     assert " créés" in output
-    for run in ImportRun.objects.order_by("-started_at")[:4]:
+    for run in ImportRun.objects.order_by("-started_at")[:5]:
         assert (run.created, run.updated) == (0, 0)
 
 

@@ -2,8 +2,9 @@
 
 DIR has the layout of ``../shared/data``: ``territoires/``, ``rome/``, ``onisep/``,
 ``lieux/``. Territories come first (places are geocoded against them), then the
-ROME, then Onisep (linked to ROME fiches), then the places. Each step is one
-transaction; a failed step stops the sequence and leaves that step's data as it was.
+ROME, then Onisep's métiers (linked to ROME fiches) and formations (linked to the
+métiers), then the places. Each step is one transaction; a failed step stops the
+sequence and leaves that step's data as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ STEPS = [
     ("import_territories", "territoires"),
     ("import_rome", "rome"),
     ("import_onisep", "onisep"),
+    ("import_onisep_formations", "onisep"),
     ("import_places", "lieux"),
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StudiesConfig(AppConfig):
+    name = "orientation.studies"
+    verbose_name = "Études et diplômes"
