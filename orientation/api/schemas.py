@@ -229,6 +229,9 @@ class TrainingSearchParams(SearchParams):
     start: str | None = Field(
         None, pattern="^20[0-9]{2}-(0[1-9]|1[0-2])$", description="Mois où commence une session à venir (AAAA-MM)."
     )
+    rncp: str | None = Field(
+        None, pattern="^(RNCP)?[0-9]{1,6}$", description="Code RNCP de la certification préparée (ex. 37084)."
+    )
 
 
 class PlaceSearchParams(SearchParams):
@@ -238,6 +241,28 @@ class PlaceSearchParams(SearchParams):
 
 class OccupationSearchParams(SearchParams):
     domaine: str | None = Field(None, max_length=1, description="Grand domaine du ROME (lettre A à N).")
+
+
+class StudySearchParams(SearchParams):
+    """Studies are not anywhere: ``where``, ``lat`` and ``lon`` are checked and then ignored."""
+
+    level: str | None = Field(
+        None, max_length=60, description="Niveau d’études tel que l’Onisep l’écrit (ex. « Bac + 2 »)."
+    )
+    kind: str | None = Field(None, max_length=200, description="Type de formation (ex. « CAP », « master »).")
+    rome: str | None = Field(
+        None, pattern="^[A-Na-n][0-9]{4}$", description="Code ROME d’un métier auquel l’étude mène."
+    )
+    rncp: str | None = Field(
+        None, pattern="^(RNCP)?[0-9]{1,6}$", description="Code RNCP de la certification préparée (ex. 37084)."
+    )
+
+
+class StudyHitOut(Schema):
+    identifier: str = Field(description="Identifiant Onisep (FOR.…) : la page /etudes/<identifiant>/.")
+    title: str
+    subtitle: str
+    highlight: str
 
 
 class OccupationHitOut(Schema):
@@ -278,6 +303,10 @@ class TrainingSearchOut(SearchOut):
 
 class PlaceSearchOut(SearchOut):
     results: list[PlaceHitOut]
+
+
+class StudySearchOut(SearchOut):
+    results: list[StudyHitOut]
 
 
 class CommuneSuggestionOut(Schema):

@@ -17,6 +17,8 @@ from orientation.api.schemas import (
     PlaceSearchOut,
     PlaceSearchParams,
     SearchParams,
+    StudySearchOut,
+    StudySearchParams,
     TrainingOut,
     TrainingSearchOut,
     TrainingSearchParams,
@@ -26,8 +28,9 @@ from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.ingestion.selectors import feeds_health
 from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
-from orientation.search.query import Kind, SearchQuery, Sort
+from orientation.search.query import UNLOCATED, Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
+from orientation.studies.models import ATTRIBUTION
 from orientation.territories.selectors import commune_suggestions
 from orientation.trainings.models import Provider
 from orientation.trainings.selectors import training_detail
@@ -253,6 +256,8 @@ def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) ->
         latitude, longitude, label = location.latitude, location.longitude, location.label
     if params.department:
         filters = {**filters, "department": params.department.upper()}
+    if kind in UNLOCATED:
+        latitude = longitude = None  # checked above, and not a filter: they are not anywhere
     results = search(
         SearchQuery(
             text=params.q,
@@ -266,7 +271,7 @@ def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) ->
             page_size=params.page_size,
         )
     )
-    key = "code" if kind == Kind.OCCUPATION else "id"
+    key = {Kind.OCCUPATION: "code", Kind.STUDY: "identifier"}.get(kind, "id")
     # Answered as built: the shape is the documented one (checked by the API tests against
     # the schemas), and validating it again on each request costs a tenth of a search.
     return JsonResponse(
@@ -277,12 +282,12 @@ def _search(kind: Kind, params: SearchParams, filters: dict[str, str | None]) ->
             "facets": results.facets,
             "results": [
                 {
-                    key: hit.key if kind == Kind.OCCUPATION else int(hit.key),
+                    key: hit.key if kind in UNLOCATED else int(hit.key),
                     "title": hit.title,
                     "subtitle": hit.subtitle,
                     "highlight": hit.highlight,
-                    # an occupation is not anywhere
-                    **({} if kind == Kind.OCCUPATION else {"distance_km": hit.distance_km}),
+                    # an occupation, a study is not anywhere
+                    **({} if kind in UNLOCATED else {"distance_km": hit.distance_km}),
                 }
                 for hit in results.hits
             ],
@@ -327,6 +332,32 @@ def search_trainings(request: HttpRequest, params: Query[TrainingSearchParams]) 
             "cpf": params.cpf,
             "modality": params.modality,
             "start": params.start,
+            "rncp": _rncp_digits(params.rncp),
+        },
+    )
+
+
+def _rncp_digits(code: str | None) -> str | None:
+    return "".join(character for character in code if character.isdigit()) if code else None
+
+
+@searches.get(
+    "/studies",
+    response={200: StudySearchOut, 422: ErrorOut},
+    summary="Chercher une formation initiale (études et diplômes)",
+    description=SEARCH_HELP.replace("`where`", "`where` (sans effet ici : les études ne sont nulle part)", 1)
+    + " Données : "
+    + ATTRIBUTION,
+)
+def search_studies(request: HttpRequest, params: Query[StudySearchParams]) -> HttpResponse:
+    return _search(
+        Kind.STUDY,
+        params,
+        {
+            "study_level": params.level,
+            "study_kind": params.kind,
+            "rome": (params.rome or "").upper() or None,
+            "rncp": _rncp_digits(params.rncp),
         },
     )
 

@@ -32,6 +32,7 @@ _territories = read("territories")
 _occupations = read("occupations")
 _trainings = read("trainings")
 _directory = read("directory")
+_studies = read("studies")
 
 # (code, name, zone)
 REGIONS = [(row["code"], row["name"], row["zone"]) for row in _territories["regions"]]
@@ -70,3 +71,7 @@ STREETS: list[str] = list(_directory["streets"])
 PLACE_NETWORKS_BIG: list[str] = list(_directory["networks_big"])
 PLACE_NETWORKS_SMALL: list[str] = list(_directory["networks_small"])
 BIG_TOWNS: set[str] = set(_directory["big_towns"])
+
+#: Onisep métiers and formations of the demo (identifiers as Onisep publishes them, texts ours)
+ONISEP_SHEETS: list[dict[str, Any]] = list(_studies["sheets"])
+STUDIES: list[dict[str, Any]] = list(_studies["studies"])

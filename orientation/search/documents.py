@@ -1,4 +1,4 @@
-"""What is indexed: occupations, open training actions and canonical places, as documents."""
+"""What is indexed: occupations, open training actions, canonical places and open studies, as documents."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from orientation.directory.models import Place, ServiceOffer
 from orientation.occupations.models import Appellation, OnisepFiche, RomeFiche
 from orientation.search.analysis import gender_variants
 from orientation.search.query import Kind
+from orientation.studies.models import Study
 from orientation.trainings.codelists import TEACHING_MODES
 from orientation.trainings.models import Action, Session
+from orientation.utils.html import html_to_text
 
 BODY_LIMIT = 4000
 
@@ -105,6 +107,8 @@ def training_documents(today: date | None = None) -> Iterator[SearchDocument]:
         if formation.exit_level:
             tags.append(f"level:{formation.exit_level}")
         tags += [f"rome:{code}" for code in formation.rome_codes]
+        # the certification it prepares: a study that prepares the same one points to it
+        tags += sorted({f"rncp:{digits}" for digits in map(rncp_digits, formation.rncp_codes) if digits})
         # Payable with the CPF: a certification registered in the RNCP (trainings.selectors.cpf).
         tags.append("cpf:oui" if formation.is_certifying and formation.rncp_codes else "cpf:non")
         if action.teaching_mode in TEACHING_MODES:
@@ -156,7 +160,43 @@ def place_documents() -> Iterator[SearchDocument]:
         ).prepared()
 
 
+def rncp_digits(code: str) -> str:
+    """« RNCP34567 », « 34567 » → « 34567 »: how LHEO and Onisep both end up written."""
+    return "".join(character for character in code if character.isdigit())
+
+
+def study_documents() -> Iterator[SearchDocument]:
+    studies = Study.objects.open().prefetch_related(
+        Prefetch("onisep_fiches", queryset=OnisepFiche.objects.prefetch_related("rome_fiches"))
+    )
+    for study in studies.iterator(chunk_size=500):
+        sheets = list(study.onisep_fiches.all())
+        rome_codes = sorted({fiche.code for sheet in sheets for fiche in sheet.rome_fiches.all()})
+        tags = [f"rome:{code}" for code in rome_codes]
+        if study.level:
+            tags.append(f"study_level:{study.level}")
+        if study.kind:
+            tags.append(f"study_kind:{study.kind}")
+        if study.rncp_code:
+            tags.append(f"rncp:{study.rncp_code}")
+        yield SearchDocument(
+            kind=Kind.STUDY,
+            key=study.identifier,
+            title=study.title,
+            names=" ; ".join(
+                filter(
+                    None,
+                    [study.acronym, study.kind, study.kind_acronym, *(sheet.name for sheet in sheets), study.rncp_code],
+                )
+            ),
+            body=" ".join(filter(None, [html_to_text(study.summary), *(domain["label"] for domain in study.domains)])),
+            subtitle=" · ".join(filter(None, [study.kind, study.level, study.duration])),
+            tags=tags,
+        ).prepared()
+
+
 def all_documents() -> Iterator[SearchDocument]:
     yield from occupation_documents()
     yield from training_documents()
     yield from place_documents()
+    yield from study_documents()

@@ -10,6 +10,12 @@ class Kind(StrEnum):
     OCCUPATION = "occupation"
     TRAINING = "training"
     PLACE = "place"
+    #: initial education (the Onisep Idéo formations)
+    STUDY = "study"
+
+
+#: kinds whose documents are nowhere in particular: counted and searched without the place
+UNLOCATED = frozenset({Kind.OCCUPATION, Kind.STUDY})
 
 
 class Sort(StrEnum):
@@ -50,7 +56,8 @@ class SearchQuery:
 @dataclass
 class Hit:
     kind: Kind
-    #: the ROME code of an occupation, the id of a training action or of a place
+    #: the ROME code of an occupation, the id of a training action or of a place, the Onisep
+    #: identifier of a study
     key: str
     title: str
     subtitle: str

@@ -23,7 +23,7 @@ TWO_TYPOS_LENGTH = 8
 DISTANCE_CANDIDATES = 5000
 FACETS = (
     "kind", "department", "typology", "funder", "level", "work_study", "certifying", "public", "domaine",
-    "cpf", "modality", "start",
+    "cpf", "modality", "start", "study_level", "study_kind",
 )  # fmt: skip
 
 

@@ -62,13 +62,13 @@ EPOCH = date(1970, 1, 1)
 NO_START = 10**7
 #: what an index folder must say it was built with to be opened (the fields it holds):
 #: one built by an older release is not current, and `search_index` builds a new one
-SCHEMA_VERSION = "2026-12-03 starts"
+SCHEMA_VERSION = "2026-12-04 studies"
 SCHEMA_FILE = "orientation-schema"
 #: the geo fast field holds the point and the kind: geo_code × GEO_KINDS + the kind's code, so
 #: that a radius search counts each kind within the circle without reading a document
-KIND_CODES = {Kind.OCCUPATION: 1, Kind.TRAINING: 2, Kind.PLACE: 3}
+KIND_CODES = {Kind.OCCUPATION: 1, Kind.TRAINING: 2, Kind.PLACE: 3, Kind.STUDY: 4}
 KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
-GEO_KINDS = 4
+GEO_KINDS = 5
 
 
 def geo_code(latitude: float, longitude: float) -> int:

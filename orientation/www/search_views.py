@@ -1,4 +1,4 @@
-"""The portal's search: one field for what, one for where, results in three tabs."""
+"""The portal's search: one field for what, one for where, results in four tabs."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from orientation.directory.typologies import Typology
 from orientation.labels.selectors import labelled_among
 from orientation.occupations.models import GrandDomaine
 from orientation.search.analysis import query_words
-from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
+from orientation.search.query import DEFAULT_RADIUS_KM, UNLOCATED, Kind, SearchQuery, Sort
 from orientation.search.ranking import asks_for_training
 from orientation.search.selectors import Location, locate, search
+from orientation.studies.models import ATTRIBUTION, LICENCE_URL
 from orientation.territories.geo import is_in_france
 from orientation.trainings.codelists import FUNDERS, TEACHING_MODES
 from orientation.www import maps
@@ -30,6 +31,7 @@ RADIUS_KM = DEFAULT_RADIUS_KM
 TABS = [
     ("metiers", Kind.OCCUPATION, "Métiers"),
     ("formations", Kind.TRAINING, "Formations"),
+    ("etudes", Kind.STUDY, "Études et diplômes"),
     ("lieux", Kind.PLACE, "Lieux"),
 ]
 #: the filters each tab offers, in the order shown
@@ -45,6 +47,7 @@ FACETS = {
         ("department", "Département"),
     ],
     Kind.PLACE: [("typology", "Type de lieu"), ("public", "Public"), ("department", "Département")],
+    Kind.STUDY: [("study_level", "Niveau d’études"), ("study_kind", "Type de formation")],
 }
 
 
@@ -53,6 +56,7 @@ PAGES = {
     Kind.OCCUPATION: ("www:occupation", "A0000"),
     Kind.TRAINING: ("www:training", "0"),
     Kind.PLACE: ("www:place", "0"),
+    Kind.STUDY: ("www:study", "FOR.0"),
 }
 
 
@@ -64,7 +68,7 @@ def _url_prefix(kind: Kind) -> str:
 
 
 #: filters a link may set that are not offered as facets (from an occupation's page)
-HIDDEN_FILTERS = {Kind.TRAINING: ["rome"]}
+HIDDEN_FILTERS = {Kind.TRAINING: ["rome", "rncp"], Kind.STUDY: ["rome", "rncp"]}
 
 
 @dataclass
@@ -138,9 +142,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
     counts = search(replace(point, text=text, page_size=0, facets=("kind",))).facets.get("kind", {})
     if location:
-        # Occupations are not anywhere: they are counted and searched without the place.
-        occupations = search(SearchQuery(text=text, kind=Kind.OCCUPATION, page_size=0, facets=("kind",)))
-        counts = {**counts, **occupations.facets.get("kind", {})}
+        # Occupations and studies are not anywhere: they are counted and searched without the place.
+        for unlocated in sorted(UNLOCATED):
+            found = search(SearchQuery(text=text, kind=unlocated, page_size=0, facets=("kind",)))
+            counts = {**counts, **found.facets.get("kind", {})}
     if kind is None:
         # The first tab with results, in the order people look for: occupations, trainings,
         # places; the trainings first when the query names one (« bts », « diplôme cuisine »).
@@ -160,7 +165,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         chosen_sort = ""  # no distance without a town
     if kind == Kind.TRAINING and chosen_sort in SORTS:
         sort = SORTS[chosen_sort]
-    scope = point if kind != Kind.OCCUPATION else SearchQuery()
+    scope = point if kind not in UNLOCATED else SearchQuery()
     results = search(
         replace(
             scope,
@@ -214,7 +219,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     pages = (results.total + PAGE_SIZE - 1) // PAGE_SIZE
     first_rank = (page - 1) * PAGE_SIZE + 1
     results_map = None
-    if location and kind != Kind.OCCUPATION and results.hits:
+    if location and kind not in UNLOCATED and results.hits:
         markers = [
             maps.Marker(hit.latitude, hit.longitude, hit.title, number)
             for number, hit in enumerate(results.hits, start=first_rank)
@@ -274,6 +279,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 for s, k, label in TABS
             ],
             "kind": str(kind),
+            "located": kind not in UNLOCATED,
+            "attribution": ATTRIBUTION if kind == Kind.STUDY else "",
+            "licence_url": LICENCE_URL,
             "hit_url_prefix": _url_prefix(kind),
             "results": results,
             "facets": facets,

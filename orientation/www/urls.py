@@ -23,6 +23,19 @@ class RomeCodeConverter:
 
 register_converter(RomeCodeConverter, "rome")
 
+
+class OnisepFormationConverter:
+    regex = "FOR\\.[0-9]{1,9}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OnisepFormationConverter, "onisep_formation")
+
 app_name = "www"
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +43,7 @@ urlpatterns = [
     path("metiers/<rome:code>/", views.occupation_detail_view, name="occupation"),
     path("lieux/<int:pk>/", views.place_detail_view, name="place"),
     path("formations/<int:pk>/", views.training_detail_view, name="training"),
+    path("etudes/<onisep_formation:identifier>/", views.study_detail_view, name="study"),
     path("recherche/", search_views.search_view, name="search"),
     path("label/", label_views.registry_view, name="label_registry"),
     path("label/chiffres/", label_views.statistics_view, name="label_statistics"),

@@ -26,6 +26,8 @@ from orientation.occupations.selectors import (
 )
 from orientation.search.query import DEFAULT_RADIUS_KM, Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
+from orientation.studies import selectors as studies
+from orientation.studies.models import ATTRIBUTION, LICENCE_URL
 from orientation.trainings import selectors as trainings
 from orientation.trainings.models import Action
 from orientation.trainings.selectors import training_detail
@@ -78,7 +80,8 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "fiche": fiche,
             "skill_groups": skill_groups(fiche),
             "similar": similar_occupations(fiche),
-            "near": _near_the_person(fiche.code, request.GET.get("ou", "")[:100].strip()),
+            "near": _near_the_person({"rome": fiche.code}, request.GET.get("ou", "")[:100].strip()),
+            "studies": _studies_leading_to(fiche.code),
             "title": fiche.title,
             "structured_data": structured_data.to_script(
                 structured_data.occupation(fiche, request.build_absolute_uri())
@@ -91,14 +94,32 @@ def occupation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
 NEAR_RADIUS_KM = DEFAULT_RADIUS_KM
 
 
-def _near_the_person(code: str, where: str) -> dict[str, object]:
-    """The trainings leading to the occupation and the places that help, near the town typed."""
-    rome = {"rome": code}
+#: the studies an occupation page lists (shortest first), before « see them all »
+STUDIES_SHOWN = 8
+
+
+def _studies_leading_to(code: str) -> dict[str, object]:
+    leading = studies.studies_for_occupation(code)
+    return {
+        "shown": studies.by_level(leading, STUDIES_SHOWN),
+        "total": leading.count(),
+        "all_url": reverse("www:search") + "?" + urlencode({"type": "etudes", "rome": code}),
+        "attribution": ATTRIBUTION,
+        "licence_url": LICENCE_URL,
+    }
+
+
+def _near_the_person(rome: dict[str, str] | None, where: str) -> dict[str, object]:
+    """The trainings matching ``rome`` (the filter of the page: the occupation they lead to,
+    the certification they prepare; None: no training to look for) and the places that help,
+    near the town typed."""
     answer: dict[str, object] = {"where": where}
     location = locate(where) if where else None
     if location is None:
         answer["unknown_place"] = bool(where)
-        answer["national_total"] = search(SearchQuery(kind=Kind.TRAINING, filters=rome, page_size=0, facets=())).total
+        answer["national_total"] = (
+            search(SearchQuery(kind=Kind.TRAINING, filters=rome, page_size=0, facets=())).total if rome else 0
+        )
         return answer
     nearest = SearchQuery(
         latitude=location.latitude,
@@ -107,14 +128,14 @@ def _near_the_person(code: str, where: str) -> dict[str, object]:
         sort=Sort.DISTANCE,
         facets=(),
     )
-    trainings = search(replace(nearest, kind=Kind.TRAINING, filters=rome, page_size=5))
+    trainings = search(replace(nearest, kind=Kind.TRAINING, filters=rome, page_size=5)) if rome else None
     places = search(replace(nearest, kind=Kind.PLACE, page_size=3))
     answer.update(
         location=location,
         radius_km=NEAR_RADIUS_KM,
         trainings=trainings,
         places=places,
-        all_trainings_url=reverse("www:search") + "?" + urlencode({"ou": where, "type": "formations", "rome": code}),
+        all_trainings_url=reverse("www:search") + "?" + urlencode({"ou": where, "type": "formations", **(rome or {})}),
         all_places_url=reverse("www:search") + "?" + urlencode({"ou": where, "type": "lieux"}),
     )
     return answer
@@ -193,6 +214,8 @@ def training_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "duration": trainings.duration(action, sessions[0] if sessions else None),
             "cpf": trainings.cpf(action.formation),
+            # the same certification prepared in initial education (Onisep)
+            "studies": studies.studies_preparing(action.formation.rncp_codes),
             "contact": {key: contact.get(key, "") for key in ("name", "phone", "email", "website")},
             "funding_help": funding_help,
             "callback_url": reverse("www:callback") + "?" + urlencode({"besoin": "formation-financement"}),
@@ -200,5 +223,28 @@ def training_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "structured_data": structured_data.to_script(
                 structured_data.training(action, request.build_absolute_uri())
             ),
+        },
+    )
+
+
+def study_detail_view(request: HttpRequest, identifier: str) -> HttpResponse:
+    study = studies.study_detail(identifier)
+    if study is None:
+        raise Http404("Aucune formation initiale ouverte sous cet identifiant Onisep")
+    occupations = {fiche.code: fiche for sheet in study.onisep_fiches.all() for fiche in sheet.rome_fiches.all()}
+    return render(
+        request,
+        "www/study_detail.html",
+        {
+            "study": study,
+            "occupations": sorted(occupations.values(), key=lambda fiche: fiche.title),
+            # continuing training that prepares the same certification, near the person
+            "near": _near_the_person(
+                {"rncp": study.rncp_code} if study.rncp_code else None, request.GET.get("ou", "")[:100].strip()
+            ),
+            "rncp_url": trainings.RNCP_PAGE_URL.format(code=study.rncp_code) if study.rncp_code else "",
+            "attribution": ATTRIBUTION,
+            "licence_url": LICENCE_URL,
+            "title": study.title,
         },
     )

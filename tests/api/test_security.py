@@ -26,6 +26,7 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/search/occupations"),
     ("get", "/api/v1/search/trainings"),
     ("get", "/api/v1/search/places"),
+    ("get", "/api/v1/search/studies"),
     ("get", "/api/v1/communes"),
     ("get", "/api/v1/labels"),
     ("get", "/api/v1/labels/coverage"),

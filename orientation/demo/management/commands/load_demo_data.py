@@ -23,7 +23,15 @@ from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.directory.networks import NETWORKS
 from orientation.ingestion.base import ImportCommand, ImportContext, Upserter, replace_children
 from orientation.ingestion.models import Source
-from orientation.occupations.models import Appellation, DomaineProfessionnel, GrandDomaine, MobilityLink, RomeFiche
+from orientation.occupations.models import (
+    Appellation,
+    DomaineProfessionnel,
+    GrandDomaine,
+    MobilityLink,
+    OnisepFiche,
+    RomeFiche,
+)
+from orientation.studies.models import Study
 from orientation.territories.models import Commune, Department, EmploymentZone, LivingArea, PostalCode, Region
 from orientation.trainings.models import Action, Formation, Provider, Session
 from orientation.utils.text import place_name_key
@@ -72,6 +80,7 @@ class Command(ImportCommand):
         fiches = self._occupations()
         self._places(communes)
         self._trainings(communes, fiches)
+        self._studies(fiches)
         if accounts := load_demo_accounts():
             self.stderr.write(f"{accounts} comptes de démonstration créés (un par rôle, voir /demo/).")
         if load_demo_labels():
@@ -193,6 +202,70 @@ class Command(ImportCommand):
         ]
         replace_children(MobilityLink, "source", changed, links)
         return result.pk_by_key
+
+    def _studies(self, fiches: dict[str, int]) -> None:
+        """Onisep métiers linked to the demo's fiches, and the studies that lead to them."""
+        sheets = Upserter(self.context, OnisepFiche, "identifier", label="fiches métiers Onisep")
+        for sheet in content.ONISEP_SHEETS:
+            sheets.add(
+                sheet["identifier"],
+                {
+                    "name": sheet["name"],
+                    "name_feminine": sheet["feminine"],
+                    "name_masculine": sheet["masculine"],
+                    "hook": f"<p>{sheet['hook']}</p>",
+                    "min_level": sheet["min_level"],
+                    "rome_codes": sheet["rome"],
+                },
+            )
+        sheet_result = sheets.finish()
+        replace_children(
+            OnisepFiche.rome_fiches.through,
+            "onisepfiche",
+            [sheet_result.pk_by_key[key] for key in sheet_result.changed],
+            [
+                OnisepFiche.rome_fiches.through(
+                    onisepfiche_id=sheet_result.pk_by_key[sheet["identifier"]], romefiche_id=fiches[code]
+                )
+                for sheet in content.ONISEP_SHEETS
+                if sheet["identifier"] in sheet_result.changed
+                for code in sheet["rome"]
+            ],
+        )
+        studies = Upserter(self.context, Study, "identifier", label="études")
+        for study in content.STUDIES:
+            studies.add(
+                study["identifier"],
+                {
+                    "title": study["title"],
+                    "kind": study["kind"],
+                    "kind_acronym": study["kind_acronym"],
+                    "level": study["level"],
+                    "certification_level": study["certification_level"],
+                    "duration": study["duration"],
+                    "rncp_code": study["rncp"],
+                    "url": f"https://www.francecompetences.fr/recherche/rncp/{study['rncp']}/" if study["rncp"] else "",
+                    "summary": f"<p>{study['summary']}</p>",
+                    "further_studies": [{"kind": "poursuite d'études", "studies": study["further"]}]
+                    if study["further"]
+                    else [],
+                    "job_ids": study["sheets"],
+                },
+            )
+        study_result = studies.finish()
+        replace_children(
+            Study.onisep_fiches.through,
+            "study",
+            [study_result.pk_by_key[key] for key in study_result.changed],
+            [
+                Study.onisep_fiches.through(
+                    study_id=study_result.pk_by_key[study["identifier"]], onisepfiche_id=sheet_result.pk_by_key[job]
+                )
+                for study in content.STUDIES
+                if study["identifier"] in study_result.changed
+                for job in study["sheets"]
+            ],
+        )
 
     def _places(self, communes: dict[str, int]) -> None:
         organisations = Upserter(self.context, Organisation, None, label="organisations")
