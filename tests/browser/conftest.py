@@ -126,6 +126,8 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "search-places-near": "/recherche/?ou=Blois&type=lieux",
             "search-nothing": "/recherche/?q=zzzzqqq",
             "training": f"/formations/{action.pk}/",
+            "study": "/etudes/FOR.2378/?ou=Blois",
+            "search-studies": "/recherche/?q=bts&type=etudes",
             "place": f"/lieux/{place.pk}/",
             "not-found": "/metiers/Z9999/",
             "backoffice-feeds": "/gestion/flux/",

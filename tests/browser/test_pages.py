@@ -18,6 +18,8 @@ PAGE_TYPES = [
     "search-places-near",
     "search-nothing",
     "training",
+    "study",
+    "search-studies",
     "place",
     "not-found",
     "backoffice-feeds",
