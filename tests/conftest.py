@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from orientation.utils.net import free_port
 
@@ -121,10 +122,14 @@ def run_command(name: str, *args: str, **options: object) -> str:
 
 @pytest.fixture(scope="module")
 def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
-    """Commit data for the whole test module, then empty the database after it.
+    """Commit data for the whole test module, then put the database back as the migrations
+    left it (the synonyms and code lists they seed included: a flush alone would empty them for
+    every later module, and a search test would then pass or fail by the order it runs in).
 
     Tests of the module run in transactions on top of that data, as usual.
     """
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        seeded = connection.creation.serialize_db_to_string()
 
     def load(name: str, *args: str, **options: object) -> str:
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
@@ -132,7 +137,10 @@ def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest)
 
     yield load
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        call_command("flush", interactive=False, verbosity=0)
+        # as Django's serialized rollback does: the content types and permissions come back
+        # with the rest, not from post_migrate
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(seeded)
 
 
 def database_fingerprint() -> dict[str, str]:

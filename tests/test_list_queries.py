@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from orientation.accounts.models import Membership
 from tests.accounts.factories import MembershipFactory, RegionalRoleFactory, UserFactory
@@ -94,7 +95,9 @@ def test_the_phone_console(client):
 
     def make(count: int) -> list[Any]:
         InteractionFactory.create_batch(count, task=True)
-        return CallbackFactory.create_batch(count)
+        # due now, so that they are the day's whatever the hour the test runs (at 23:30 an hour
+        # ahead is tomorrow, and the console lists them under « à venir » without the button)
+        return CallbackFactory.create_batch(count, scheduled_for=timezone.now())
 
     assert_fixed_cost(
         client, "/gestion/telephone/", make, lambda callback: f"/gestion/telephone/rappels/{callback.pk}/fait/"

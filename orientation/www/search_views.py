@@ -149,9 +149,13 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if kind is None:
         # The first tab with results, in the order people look for: occupations, trainings,
         # places; the trainings first when the query names one (« bts », « diplôme cuisine »).
+        # A place and nothing typed (« Près de moi », a town alone) asks what is near: the
+        # trainings, then the places, before what is nowhere in particular.
         order = [kind for _slug, kind, _label in TABS]
         if asks_for_training(query_words(text)):
             order.insert(0, order.pop(order.index(Kind.TRAINING)))
+        if location and not text:
+            order.sort(key=lambda candidate: candidate in UNLOCATED)
         kind = next((kind for kind in order if counts.get(str(kind))), Kind.OCCUPATION)
     slug = next(slug for slug, candidate, _label in TABS if candidate == kind)
     accepted = [facet for facet, _label in FACETS[kind]] + HIDDEN_FILTERS.get(kind, [])
