@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "orientation.interests",
     "orientation.studies",
     "orientation.contact",
+    "orientation.persons",
     "orientation.demo",
     "orientation.operations",
     "orientation.www",
@@ -170,7 +171,12 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 # Staff sign in with a password and a second factor (TOTP, django-otp); repeated failed
 # logins for one user name from one address are refused for a while (django-axes).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # the person's space: the e-mailed link (django-sesame), for accounts of persons only
+    "orientation.persons.backends.PersonLinkBackend",
+]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -198,6 +204,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents of the persons' passports: outside the web root, served only by a view that
+    # checks who asks (orientation.persons, www.person_views.attachment).
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "private"}},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -263,6 +272,30 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A prefect's decision, a download of personal data: the second factor again if older than this.
 REAUTHENTICATE_AFTER_MINUTES = int(os.environ.get("REAUTHENTICATE_AFTER_MINUTES", "15"))
+
+# The person's own space (/mon-espace/): no password, no second factor. Signed in by a link
+# e-mailed to them (django-sesame: single use, valid PERSON_LINK_MINUTES, asked at most
+# PERSON_LINKS_PER_HOUR times an hour for one address), or by OpenID Connect (below). A person's
+# session lasts PERSON_SESSION_DAYS from its last activity; a space unused for
+# PERSON_INACTIVE_DAYS is warned, then erased PERSON_ERASE_AFTER_WARNING_DAYS later.
+PERSON_LINK_MINUTES = int(os.environ.get("PERSON_LINK_MINUTES", "20"))
+PERSON_LINKS_PER_HOUR = int(os.environ.get("PERSON_LINKS_PER_HOUR", "5"))
+PERSON_LINKS_PER_ADDRESS_PER_HOUR = int(os.environ.get("PERSON_LINKS_PER_ADDRESS_PER_HOUR", "30"))
+PERSON_SESSION_DAYS = int(os.environ.get("PERSON_SESSION_DAYS", "14"))
+PERSON_INACTIVE_DAYS = int(os.environ.get("PERSON_INACTIVE_DAYS", str(2 * 365)))
+PERSON_ERASE_AFTER_WARNING_DAYS = int(os.environ.get("PERSON_ERASE_AFTER_WARNING_DAYS", "30"))
+SESAME_MAX_AGE = PERSON_LINK_MINUTES * 60
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "lien"
+# OpenID Connect sign-in of persons: FranceConnect in production (see the README), any OpenID
+# provider in the tests. Unset (the default): no such button, and its pages are 404.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email given_name family_name").strip()
+# FranceConnect asks for an eIDAS level (« eidas1 »); empty for a provider that does not know it
+OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "").strip()
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "FranceConnect").strip()
 
 # The demo's one-click sign-in of its demo accounts (/demo/): only on a database holding the demo
 # data (orientation.demo.selectors.demo_mode), and off in production unless a public demo says so.

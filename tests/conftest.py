@@ -62,8 +62,15 @@ def search_index_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(autouse=True)
 def media_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Files uploaded by a test (conventions, evidence) stay out of var/."""
+    """Files uploaded by a test (conventions, evidence, a passport's documents) stay out of var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("private")},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

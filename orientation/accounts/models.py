@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in: staff of a partner organisation, of a prefecture, …"""
+    """Who signs in: staff of a partner organisation, of a prefecture, … (password and second
+    factor, the back-office), or a member of the public in their own space (``is_person``: an
+    e-mailed link or OpenID Connect, no password, no back-office right, no second factor)."""
 
     # Null rather than "" when unknown, so that unique=True holds for users without one.
     email = models.EmailField(  # type: ignore[assignment]
@@ -28,6 +30,13 @@ class User(AbstractUser):
     # Set only by the demo loader (orientation.demo.accounts), never in a form: the one-click
     # sign-in of /demo/ accepts these accounts alone, and only while the demo data is loaded.
     is_demo = models.BooleanField(_("compte de démonstration"), default=False, editable=False)
+    # Set only by the person's-space services (orientation.persons): such an account never enters
+    # the back-office, whatever else is set on it (www.backoffice.auth.staff_required).
+    is_person = models.BooleanField(_("espace personnel"), default=False, editable=False)
+    #: the last time the person used their space (renewed with the session, at most every few minutes)
+    last_active_at = models.DateTimeField(_("dernière activité"), null=True, blank=True, editable=False)
+    #: when the person was told their unused space would be erased (the daily task, after 2 years)
+    inactivity_warned_at = models.DateTimeField(_("averti de l’inactivité le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur")

@@ -40,7 +40,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             401,
             "unauthenticated",
             "Authentification requise : une session de l’espace de gestion ouverte avec le mot de passe et le "
-            "code de double authentification, ou le jeton de votre plateforme.",
+            "code de double authentification, le jeton de votre plateforme, ou, pour « mon espace », la session "
+            "de votre espace personnel ou un jeton d’accès de votre fournisseur d’identité.",
         )
 
     @api.exception_handler(HttpError)

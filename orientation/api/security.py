@@ -28,6 +28,8 @@ class StaffSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
+        if getattr(user, "is_person", False):
+            return None  # a person's own space is not a back-office session
         if user.is_authenticated and getattr(user, "is_verified", lambda: False)():
             return user
         return None

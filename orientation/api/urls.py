@@ -6,6 +6,7 @@ from orientation.api.contact import contact
 from orientation.api.errors import install_error_handlers
 from orientation.api.interests import interests
 from orientation.api.labels import labels
+from orientation.api.persons import me, passports
 from orientation.api.referrals import offers, referrals
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
@@ -47,3 +48,5 @@ api.add_router("/referrals", referrals)
 api.add_router("/offers", offers)
 api.add_router("/contact", contact)
 api.add_router("/interests", interests)
+api.add_router("/me", me)
+api.add_router("/passports", passports)

@@ -14,14 +14,15 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from orientation.directory.datainclusion import PRODUCER
 from orientation.referrals.models import Referral
+from orientation.utils.documents import Problem, load_schema
+from orientation.utils.documents import problems as schema_problems
+
+__all__ = ["Problem"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,28 +31,13 @@ PLATFORM_NAME = "Orientation pour tous"
 SERVICE_ID_PREFIX = f"{PRODUCER}--offre-"
 
 
-@cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.field} : {self.reason}"
+    return load_schema(SCHEMA_PATH)
 
 
 def problems(document: Any) -> list[Problem]:
     """Every way the document breaks the schema, each with the path of its field."""
-    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
-    found = []
-    for error in sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path)):
-        path = "/".join(str(part) for part in error.absolute_path) or "(document)"
-        found.append(Problem(path, error.message))
-    return found
+    return schema_problems(schema(), document)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -113,6 +113,15 @@ class Interview(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     identifiers = models.JSONField(_("identifiants"), default=dict, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    #: the person's own space, when the address they consented to give is that of their account
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_interviews",
+        verbose_name=_("espace personnel de la personne"),
+    )
 
     objects = InterviewQuerySet.as_manager()
 
@@ -283,6 +292,15 @@ class Referral(models.Model):
     person_token_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     attachments_purged_at = models.DateTimeField(_("pièces effacées le"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
+    #: the person's own space, where the referral appears beside their link to follow it
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_referrals",
+        verbose_name=_("espace personnel de la personne"),
+    )
 
     objects = ReferralQuerySet.as_manager()
 

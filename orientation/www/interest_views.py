@@ -146,6 +146,7 @@ def interests_result(request: HttpRequest) -> HttpResponse:
             "all_types": [(kind, *types[kind]) for kind in TYPES],
             "proposals": proposals_for(result, limit=12) if not result.flat else [],
             "again": _url("www:interests_questions", ecran=1, r=code),
+            "answers": code,
             "breadcrumb": _crumbs(("Mes centres d’intérêt", _url("www:interests")), ("Mon profil", None)),
         },
     )

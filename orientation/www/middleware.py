@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from orientation.persons.services import person_touch
 from orientation.utils.db import is_busy
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,9 @@ class PrivateResponseMiddleware:
 
 
 class SlidingSessionMiddleware:
-    """A signed-in session lasts SESSION_COOKIE_AGE from its last activity, not from sign-in:
-    its expiry is pushed back at most once every RENEW_SECONDS (not a write per request)."""
+    """A signed-in session lasts SESSION_COOKIE_AGE (a person's: PERSON_SESSION_DAYS) from its last
+    activity, not from sign-in: its expiry is pushed back at most once every RENEW_SECONDS (not a
+    write per request)."""
 
     RENEW_SECONDS = 300
     _KEY = "_renewed_at"
@@ -96,5 +98,10 @@ class SlidingSessionMiddleware:
             now = int(time.time())
             if now - int(request.session.get(self._KEY, 0)) >= self.RENEW_SECONDS:
                 request.session[self._KEY] = now
-                request.session.set_expiry(settings.SESSION_COOKIE_AGE)
+                if getattr(user, "is_person", False):
+                    # a person's own space: its own lifetime, and the inactivity clock starts again
+                    request.session.set_expiry(settings.PERSON_SESSION_DAYS * 86400)
+                    person_touch(person=user)
+                else:
+                    request.session.set_expiry(settings.SESSION_COOKIE_AGE)
         return self.get_response(request)

@@ -294,6 +294,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "first_rank": first_rank,
             "results_map": results_map,
             "labelled_keys": {str(pk) for pk in labelled},
+            # « Suivre cette recherche »: trainings near a town typed, with their filters
+            "follow_filters": filters if kind == Kind.TRAINING and location and not near_me else None,
             "previous_url": url(page=str(page - 1)) if page > 1 else None,
             "next_url": url(page=str(page + 1)) if page < pages else None,
         },

@@ -32,6 +32,7 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/labels/coverage"),
     ("get", "/api/v1/labels/statistics"),
     ("get", "/api/v1/referrals/schema"),
+    ("get", "/api/v1/passports/schema"),
     ("get", "/api/v1/offers"),
     ("get", "/api/v1/offers/{offer_id}"),
     # the interests questionnaire: anyone may answer it, and nothing is stored
@@ -77,7 +78,7 @@ def test_every_endpoint_is_public_on_purpose_or_protected() -> None:
     assert unprotected == PUBLIC_OPERATIONS
     assert PROTECTED, "the API has endpoints behind a session or a token"
     for _method, _path, schemes in PROTECTED:
-        assert set(schemes) <= {"StaffSession", "PartnerToken"}
+        assert set(schemes) <= {"StaffSession", "PartnerToken", "PersonSession", "PersonBearer"}
 
 
 @pytest.mark.parametrize(("method", "path", "schemes"), PROTECTED, ids=[f"{m} {p}" for m, p, _ in PROTECTED])

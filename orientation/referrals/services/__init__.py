@@ -2,7 +2,8 @@
 first-level interview and the person's consent), ``referrals`` (sending, receiving from a
 partner platform, the service's answer, the person's withdrawal and export), ``links`` (the
 secure links of the service and of the person), ``daily`` (reminders, expiry, purges), ``offers``
-(services kept up to date), over ``flow`` (who acts, the table on the one engine, the events).
+(services kept up to date), ``persons`` (the person's own space: their referrals, erased from
+there), over ``flow`` (who acts, the table on the one engine, the events).
 
 Every public function is one transaction; it refuses the actor before it reads what was sent,
 and its e-mails (``referrals.notifications``) and tasks go after the commit. Callers import
@@ -31,6 +32,11 @@ from orientation.referrals.services.links import (
 )
 from orientation.referrals.services.offers import offer_confirm, offer_update, offers_remind_checks
 from orientation.referrals.services.partners import referral_forward, referral_receive, referral_receive_from_partner
+from orientation.referrals.services.persons import (
+    person_account_for,
+    referral_erase_for_person,
+    referrals_link_person,
+)
 from orientation.referrals.services.referrals import (
     person_data_export,
     referral_accept,
@@ -62,11 +68,13 @@ __all__ = [
     "offer_confirm",
     "offer_update",
     "offers_remind_checks",
+    "person_account_for",
     "person_data_export",
     "referral_accept",
     "referral_by_expired_receiver_token",
     "referral_by_person_token",
     "referral_by_receiver_token",
+    "referral_erase_for_person",
     "referral_forward",
     "referral_mark_seen",
     "referral_read",
@@ -76,6 +84,7 @@ __all__ = [
     "referral_renew_link",
     "referral_send",
     "referral_withdraw",
+    "referrals_link_person",
     "referrals_run_daily",
     "text_message_text",
 ]

@@ -17,6 +17,7 @@ from orientation.directory.models import Organisation
 from orientation.referrals.models import AccessNeed, AgeBand, Interview, Situation
 from orientation.referrals.rules import CONSENT_WORDING
 from orientation.referrals.services.flow import Actor, _log_access
+from orientation.referrals.services.persons import person_account_for
 from orientation.territories.models import Commune
 
 
@@ -104,6 +105,8 @@ def interview_record(
         email=person.email.strip(),
         phone=person.phone.strip(),
         identifiers=person.identifiers or {},
+        # the address the person agreed to give is that of their own space: it appears there
+        person=person_account_for(person.email) if consent else None,
     )
     if consent:
         _log_access(Actor.of(adviser), "record", interview=interview)

@@ -80,6 +80,8 @@ def referral_send(
         shared_fields=share,
         consent_wording=interview.consent_wording if interview.consent_given else "",
         consent_at=interview.consent_at,
+        # in the person's own space, if the address they consented to give is that of their space
+        person_id=interview.person_id if interview.consent_given else None,
     )
     if "name" in share:
         referral.first_name, referral.last_name = interview.first_name, interview.last_name

@@ -94,6 +94,9 @@ def staff_required(view: ViewFunction) -> ViewFunction:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('backoffice:login')}?next={quote(request.get_full_path())}")
+        if getattr(request.user, "is_person", False):
+            # A person's own space never opens the back-office, whatever else the account holds.
+            raise PermissionDenied("L’espace de gestion est réservé aux professionnels.")
         if not request.user.is_verified():  # type: ignore[attr-defined]
             return redirect(f"{reverse('backoffice:second_factor')}?next={quote(request.get_full_path())}")
         return view(request, *args, **kwargs)
@@ -151,6 +154,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     """Verify a code of the user's authenticator. Without one, enrolment is opened by a link sent
     to the account's address (the password alone does not let anyone bind their phone to it)."""
     user: User = request.user  # type: ignore[assignment]
+    if user.is_person:
+        raise PermissionDenied("Un espace personnel n’a pas de double authentification.")
     confirming = bool(request.GET.get("confirmer") or request.POST.get("confirmer"))
     if user.is_verified() and not (confirming and not second_factor_is_recent(request)):  # type: ignore[attr-defined]
         return redirect(_next(request))
@@ -207,6 +212,8 @@ def _enrolment_link_page(request: HttpRequest, user: User, context: dict[str, An
 def second_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed link: in the session signed in with the owner's password, opens enrolment."""
     user: User = request.user  # type: ignore[assignment]
+    if user.is_person:
+        raise PermissionDenied("Un espace personnel n’a pas de double authentification.")
     try:
         device = account_services.enrolment_open(user=user, token=token)
     except account_services.EnrolmentError as error:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orientation.www.backoffice import auth, feeds, labels, phone, referrals
+from orientation.www.backoffice import auth, feeds, labels, passports, phone, referrals
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,14 @@ urlpatterns = [
     path("accueil/", referrals.interview_new, name="interview_new"),
     path("accueil/<int:pk>/", referrals.interview_detail, name="interview"),
     path("accueil/<int:pk>/orienter/<int:offer_pk>/", referrals.referral_new, name="referral_new"),
+    path("passeports/", passports.passport_list, name="passports"),
+    path("passeports/<int:pk>/", passports.passport_detail, name="passport"),
+    path("passeports/<int:pk>/proposer/", passports.passport_propose, name="passport_propose"),
+    path("passeports/<int:pk>/joindre/", passports.passport_attach, name="passport_attach"),
+    path("passeports/<int:pk>/passeport.pdf", passports.passport_pdf_view, name="passport_pdf"),
+    path(
+        "passeports/<int:pk>/documents/<int:attachment_pk>/", passports.passport_attachment, name="passport_attachment"
+    ),
     path("services/", referrals.offer_list, name="offers"),
     path("services/<int:pk>/", referrals.offer_edit, name="offer"),
     path("services/<int:pk>/confirmer/", referrals.offer_confirm, name="offer_confirm"),
