@@ -53,6 +53,7 @@ dev: install-dev
 ## the telephony tests (make test-telephony), then all the others
 test: install-dev quality
 	scripts/browser.sh
+	scripts/test_tools.sh
 	scripts/vendor_js.sh
 	$(MAKE) --no-print-directory test-telephony
 	$(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)

@@ -275,3 +275,50 @@ def login_verified(client: Any, user: Any) -> Any:
 def verified_admin_client(client: Any, admin_user: Any) -> Any:
     """A superuser signed in with both factors (the admin and the back-office require them)."""
     return login_verified(client, admin_user)
+
+
+@dataclass
+class OidcProvider:
+    issuer: str
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    email: str
+
+
+@contextmanager
+def oidc_provider_server(folder: Path, redirect_uris: list[str]) -> Iterator[OidcProvider]:
+    """The tests' OpenID provider (tests/persons/oidc_provider: django-oauth-toolkit) in its own
+    process on a free port of loopback, knowing our client with these redirect URIs; stopped on
+    exit. The platform talks to it over real HTTP, as it would to FranceConnect."""
+    from tests.persons.oidc_provider import serve
+
+    port = free_port()
+    env = os.environ | {"OIDC_TEST_FOLDER": str(folder), "OIDC_TEST_REDIRECT_URIS": " ".join(redirect_uris)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    output = folder / "provider.log"
+    folder.mkdir(parents=True, exist_ok=True)
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.persons.oidc_provider.serve", str(port)],
+            cwd=REPOSITORY, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while "ready" not in output.read_text():
+                assert process.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, output.read_text()
+                time.sleep(0.1)
+            yield OidcProvider(
+                issuer=f"http://127.0.0.1:{port}/o",
+                client_id=serve.CLIENT_ID,
+                client_secret=serve.CLIENT_SECRET,
+                username=serve.USERNAME,
+                password=serve.PASSWORD,
+                email=serve.EMAIL,
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

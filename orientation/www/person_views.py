@@ -309,7 +309,7 @@ def _entry_page(
 def entry_new(request: HttpRequest, section: str) -> HttpResponse:
     if section not in Section.values or section == Section.INTERESTS:
         raise Http404("Rubrique inconnue")
-    form = person_forms.EntryForm(section, request.POST or None)
+    form = person_forms.EntryForm(section, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_save(person=_person(request), section=section, values=form.values())
@@ -329,7 +329,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(Entry.objects.of(person).prefetch_related("skills", "attachments"), pk=pk)
     if entry.section == Section.INTERESTS:
         return redirect(reverse("www:person_passport") + "#interets")
-    form = person_forms.EntryForm(entry.section, request.POST or None, initial=person_forms.entry_initial(entry))
+    form = person_forms.EntryForm(
+        entry.section, request.POST if request.method == "POST" else None, initial=person_forms.entry_initial(entry)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_save(person=person, section=entry.section, values=form.values(), entry=entry)
@@ -462,7 +464,7 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
 @person_required
 def import_passport(request: HttpRequest) -> HttpResponse:
-    form = person_forms.ImportForm(request.POST or None, request.FILES or None)
+    form = person_forms.ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
@@ -513,7 +515,7 @@ def _sharing_organisations(text: str) -> list[Organisation]:
 @person_required
 def shares(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    form = person_forms.ShareForm(request.POST or None)
+    form = person_forms.ShareForm(request.POST if request.method == "POST" else None)
     candidates: list[Organisation] = []
     if request.method == "POST" and form.is_valid():
         chosen = request.POST.get("organisation_id", "")
@@ -722,7 +724,7 @@ def referral_erase(request: HttpRequest, pk: int) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """Everything the platform holds about the person, in one place: seen, exported, erased."""
     person = _person(request)
-    form = person_forms.EraseForm(request.POST or None)
+    form = person_forms.EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.person_erase(person=person)
         logout(request)

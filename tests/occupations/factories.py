@@ -7,6 +7,7 @@ from orientation.occupations.models import (
     MobilityLink,
     OnisepFiche,
     RomeFiche,
+    Skill,
 )
 
 
@@ -70,3 +71,12 @@ class OnisepFicheFactory(factory.django.DjangoModelFactory):
     name_masculine = "infirmier"
     hook = "<p>Soigner, accompagner, rassurer.</p>"
     min_level = "Bac + 3"
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    code = factory.Sequence(lambda n: f"{100000 + n}")
+    label = factory.Sequence(lambda n: f"Compétence n° {n}")
+    kind = Skill.Kind.KNOW_HOW

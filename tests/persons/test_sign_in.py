@@ -47,12 +47,15 @@ def test_a_new_address_opens_a_space_by_its_link_once(client, mailoutbox, django
     assert mail.to == ["Camille.Durand@example.org"]
     assert "Il sert une seule fois et pendant 20 minutes" in mail.body
     person = User.objects.get(email="Camille.Durand@example.org")
-    assert person.is_person and not person.has_usable_password() and not person.is_staff
+    assert person.is_person
+    assert not person.has_usable_password()
+    assert not person.is_staff
     # opening the link shows a button: a mail scanner that follows links does not spend it
     assert client.get(path).status_code == 200
     assert "_auth_user_id" not in client.session
     response = use_link(client, path)
-    assert response.status_code == 302 and response["Location"] == "/mon-espace/"
+    assert response.status_code == 302
+    assert response["Location"] == "/mon-espace/"
     assert client.session["_auth_user_id"] == str(person.pk)
     assert client.session.get_expiry_age() == 14 * 86400  # a person's own session lifetime
     page = client.get("/mon-espace/").content.decode()
@@ -80,7 +83,8 @@ def test_the_answer_is_the_same_whoever_owns_the_address(client, mailoutbox, dja
     strip = lambda page: re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", page)  # noqa: E731
     assert strip(new) == strip(known) == strip(of_staff)
     # the staff address is told it signs in elsewhere, and no person's space is opened with it
-    assert "jamais par un lien" in mailoutbox[-1].body and "/mon-espace/connexion/lien/" not in mailoutbox[-1].body
+    assert "jamais par un lien" in mailoutbox[-1].body
+    assert "/mon-espace/connexion/lien/" not in mailoutbox[-1].body
     assert User.objects.filter(email__iexact=staff.email).count() == 1
     assert User.objects.filter(pk=existing.pk, is_person=True).exists()
 
@@ -129,7 +133,8 @@ def test_a_person_never_enters_the_back_office_nor_the_staff_api(client):
 
 def test_the_next_page_survives_the_sign_in(client, mailoutbox, django_capture_on_commit_callbacks):
     page = client.get("/mon-espace/passeport/")
-    assert page.status_code == 302 and page["Location"] == "/mon-espace/?suite=/mon-espace/passeport/"
+    assert page.status_code == 302
+    assert page["Location"] == "/mon-espace/?suite=/mon-espace/passeport/"
     path = ask_link(
         client, "camille@example.org", mailoutbox, django_capture_on_commit_callbacks, suite="/mon-espace/passeport/"
     )
