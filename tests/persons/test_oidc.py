@@ -64,7 +64,8 @@ def sign_in(client: Client, provider: OidcProvider, *, tamper_state: bool = Fals
     assert authorize.startswith(provider.issuer + "/authorize/")
     assert query["scope"] == ["openid email given_name family_name"]
     assert query["code_challenge_method"] == ["S256"]
-    assert query["state"] and query["nonce"]
+    assert query["state"]
+    assert query["nonce"]
     back = provider_session(provider).get(authorize, allow_redirects=False, timeout=10)
     assert back.status_code == 302, back.text[:300]
     callback = urlsplit(back.headers["Location"])

@@ -99,7 +99,7 @@ def test_a_date_to_come_is_refused_where_it_means_nothing(client):
         ({"title": "CAP", "ended_on": "31/02/2020"}, "Saisissez une date valide"),
         ({"title": "CAP", "hours": "0"}, "supérieure ou égale à 1"),
         ({"title": "CAP", "skills": "x" * 120}, "Compétences : 100 caractères au plus"),
-        ({"title": "CAP", "study": "Diplôme qui n’existe pas"}, "Formation Onisep : « Diplôme qui n’existe pas » est inconnue"),
+        ({"title": "CAP", "study": "Diplôme inventé"}, "Formation Onisep : « Diplôme inventé » est inconnue"),
     ],
 )  # fmt: skip
 def test_bad_input_is_named_and_writes_nothing(client, fields, message):
