@@ -59,6 +59,8 @@ OCCUPATIONS = [
 ]  # fmt: skip
 #: a fiche's (major, minor) RIASEC types, as the ROME gives them
 OCCUPATION_RIASEC = {row["code"]: (row["riasec"][:1], row["riasec"][1:2]) for row in _occupations["occupations"]}
+#: skills in the ROME's manner: macro-skills with their RIASEC types, the skills they gather, the fiches
+SKILLS: list[dict[str, Any]] = list(_occupations["skills"])
 
 # Formations per occupation: (title, exit level code LHEO, certifying, hours, RNCP code or "")
 FORMATIONS = {

@@ -110,6 +110,18 @@ class Skill(models.Model):
     kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
     category = models.CharField(_("catégorie"), max_length=200, blank=True)
     subcategory = models.CharField(_("sous-catégorie"), max_length=200, blank=True)
+    #: a skill's macro-skill (« macro-compétence »), which the ROME gives a RIASEC type
+    macro = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="skills",
+        verbose_name=_("macro-compétence"),
+    )
+    #: a macro-skill's major and minor RIASEC types (unix_referentiel_macro_competence_riasec)
+    riasec_major = models.CharField(_("RIASEC majeur"), max_length=1, choices=Riasec.choices, blank=True)
+    riasec_minor = models.CharField(_("RIASEC mineur"), max_length=1, choices=Riasec.choices, blank=True)
 
     class Meta:
         verbose_name = _("compétence ou savoir")

@@ -17,6 +17,7 @@ from orientation.demo import content
 from orientation.demo.accounts import load_demo_accounts
 from orientation.demo.labels import load_demo_labels
 from orientation.demo.phone import load_demo_contacts, load_demo_phone_platform
+from orientation.demo.persons import load_demo_person
 from orientation.demo.referrals import load_demo_referrals
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
@@ -26,10 +27,12 @@ from orientation.ingestion.models import Source
 from orientation.occupations.models import (
     Appellation,
     DomaineProfessionnel,
+    FicheSkill,
     GrandDomaine,
     MobilityLink,
     OnisepFiche,
     RomeFiche,
+    Skill,
 )
 from orientation.studies.models import Study
 from orientation.territories.models import Commune, Department, EmploymentZone, LivingArea, PostalCode, Region
@@ -87,6 +90,10 @@ class Command(ImportCommand):
             self.stderr.write("Dossiers de label de démonstration créés.")
         if load_demo_referrals():
             self.stderr.write("Orientation de démonstration envoyée (mission locale de Blois → CIO de Blois).")
+        if load_demo_person():
+            self.stderr.write(
+                "Espace personnel de démonstration créé (Inès Exemple, passeport partagé avec la mission locale)."
+            )
         if load_demo_phone_platform():
             self.stderr.write("Plateforme téléphonique de démonstration créée.")
         if contacts := load_demo_contacts():
@@ -201,7 +208,32 @@ class Command(ImportCommand):
             if target in result.pk_by_key
         ]
         replace_children(MobilityLink, "source", changed, links)
+        self._skills(result.pk_by_key, fiches_changed=bool(result.changed))
         return result.pk_by_key
+
+    def _skills(self, fiches: dict[str, int], *, fiches_changed: bool) -> None:
+        """Macro-skills (with their RIASEC types), the skills they gather, and the fiches' links."""
+        upserter = Upserter(self.context, Skill, "code", label="compétences")
+        for row in content.SKILLS:
+            riasec = row.get("riasec", "")
+            upserter.add(
+                row["code"],
+                {"label": row["label"], "kind": row["kind"], "riasec_major": riasec[:1], "riasec_minor": riasec[1:2]},
+            )
+        skill_result = upserter.finish()
+        skills = skill_result.pk_by_key
+        if not (skill_result.changed or fiches_changed):
+            return  # loaded again: nothing to write
+        for row in content.SKILLS:
+            if row.get("macro"):
+                Skill.objects.filter(pk=skills[row["code"]]).update(macro_id=skills[row["macro"]])
+        pks = sorted(fiches.values())
+        links = {
+            (fiches[code], skills[row["code"]]) for row in content.SKILLS for code in row["fiches"] if code in fiches
+        }
+        replace_children(
+            FicheSkill, "fiche", pks, [FicheSkill(fiche_id=fiche, skill_id=skill) for fiche, skill in sorted(links)]
+        )
 
     def _studies(self, fiches: dict[str, int]) -> None:
         """Onisep métiers linked to the demo's fiches, and the studies that lead to them."""
