@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 from orientation.utils.net import free_port
@@ -148,6 +149,11 @@ def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest)
         # with the rest, not from post_migrate
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(seeded)
+        # the rows come back with their keys: the sequences (PostgreSQL) start after them again
+        models = [model for config in apps.get_app_configs() for model in config.get_models()]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 def database_fingerprint() -> dict[str, str]:

@@ -23,7 +23,8 @@ from tests.conftest import login_verified
 
 #: one entry of each section, as a person types it: (section, {field id: value}, {select id: value})
 ENTRIES = [
-    ("diplomes", {"id_title": "Baccalauréat professionnel cuisine", "id_ended_on": "2021-07-05", "id_place": "Blois"}, {}),
+    ("diplomes", {"id_title": "Baccalauréat professionnel cuisine", "id_ended_on": "2021-07-05",
+                  "id_place": "Blois"}, {}),
     ("stages", {"id_title": "Stage en cuisine", "id_organisation": "Hôtel du Château", "id_started_on": "2020-01-06",
                 "id_ended_on": "2020-02-14"}, {}),
     ("certifications", {"id_title": "Titre professionnel cuisinier", "id_rncp_code": "RNCP34806",

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from orientation.demo import content
 from orientation.demo.accounts import load_demo_accounts
 from orientation.demo.labels import load_demo_labels
-from orientation.demo.phone import load_demo_contacts, load_demo_phone_platform
 from orientation.demo.persons import load_demo_person
+from orientation.demo.phone import load_demo_contacts, load_demo_phone_platform
 from orientation.demo.referrals import load_demo_referrals
 from orientation.directory.hours import weekdays
 from orientation.directory.models import Organisation, Place, ServiceOffer
