@@ -3,10 +3,10 @@ that agree with it (``orientation.interests``). Nothing is stored: the answers c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from orientation.api.schemas import ErrorOut
 from orientation.interests.questionnaire import AnswersError, check_answers, questionnaire
@@ -36,6 +36,10 @@ class ItemsOut(Schema):
 class AnswersIn(Schema):
     #: statement id → a value of the scale, for every statement
     answers: dict[str, Any]
+    #: only the occupations of this ROME grand domain (its letter, A to N)
+    domain: str = Field("", pattern=r"^[A-N]?$")
+    #: only the occupations whose Onisep sheet needs at most this level of study
+    level: Literal["", "cap", "bac", "bac2", "bac3", "bac5"] = ""
 
 
 class ProposalOut(Schema):
@@ -74,7 +78,9 @@ def list_items(request: HttpRequest) -> dict[str, Any]:
     summary="Un profil d’intérêts et les métiers qui lui correspondent",
     description="`answers` : chaque énoncé (`GET /api/v1/interests/items`) avec une valeur de l’échelle. Des réponses "
     "incomplètes ou hors de l’échelle sont refusées (422), chaque énoncé nommé dans `errors` ; un corps qui n’est pas "
-    "du JSON lisible, aussi (400). Un profil plat "
+    "du JSON lisible, aussi (400). `domain` (lettre d’un grand domaine du ROME) et `level` (niveau d’études "
+    "nécessaire au plus, d’après les fiches métiers de l’Onisep : cap, bac, bac2, bac3, bac5 ; les métiers sans fiche "
+    "Onisep sont alors laissés de côté) filtrent les métiers. Un profil plat "
     "(`flat`) n’a pas de code et ne propose aucun métier. Rien n’est enregistré.",
 )
 def post_profile(request: HttpRequest, body: AnswersIn) -> Any:
@@ -90,9 +96,10 @@ def post_profile(request: HttpRequest, body: AnswersIn) -> Any:
             status=422,
         )
     result = profile(answers)
+    found = proposals_for(result, domain=body.domain, level=body.level)
     return {
         "scores": result.scores,
         "code": result.code,
         "flat": result.flat,
-        "occupations": [{"code": p.code, "title": p.title, "fit": p.fit, "why": p.why} for p in proposals_for(result)],
+        "occupations": [{"code": p.code, "title": p.title, "fit": p.fit, "why": p.why} for p in found.proposals],
     }

@@ -133,13 +133,14 @@ def get_passport(request: HttpRequest) -> JsonResponse:
 
 @me.put(
     "/passport",
-    response={200: dict, 401: ErrorOut, 422: ErrorOut},
+    response={200: dict, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     auth=PERSON,
     summary="Remplacer mon passeport",
     description="Le document `passport-v1` remplace tout le passeport (les propositions de conseillers en attente "
     "restent). Un document qui ne suit pas le schéma ou les règles du passeport (dates à venir dans une rubrique "
     "passée, code RNCP mal écrit…) est refusé en entier, chaque problème nommé par son champ, et rien ne change. "
-    "Les liens vers une formation Onisep ou une fiche ROME inconnues de cette plateforme sont laissés de côté.",
+    "Les liens vers une formation Onisep ou une fiche ROME inconnues de cette plateforme sont laissés de côté. "
+    "Avec la session de l’espace, la requête porte le jeton CSRF (en-tête `X-CSRFToken`), sinon 403.",
     openapi_extra=PASSPORT_BODY,
 )
 def put_passport(request: HttpRequest) -> Any:

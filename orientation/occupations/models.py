@@ -171,6 +171,10 @@ class RomeFiche(models.Model):
     demographic_transition = models.CharField(_("transition démographique"), max_length=100, blank=True)
     riasec_major = models.CharField(_("RIASEC majeur"), max_length=1, choices=Riasec.choices, blank=True)
     riasec_minor = models.CharField(_("RIASEC mineur"), max_length=1, choices=Riasec.choices, blank=True)
+    #: what the fiche's skills say of the interests it calls on, from the RIASEC types of their
+    #: macro-skills (``occupations.services.fiches_skill_riasec_refresh``):
+    #: {"weights": {"R": 14, …}, "examples": {"R": ["Préparer et cuisiner des plats", …], …}}
+    skill_riasec = models.JSONField(_("RIASEC de ses compétences"), default=dict, blank=True, editable=False)
     interest_centres: models.ManyToManyField[InterestCentre, FicheInterest] = models.ManyToManyField(
         InterestCentre, through="FicheInterest", related_name="fiches", verbose_name=_("centres d’intérêt")
     )

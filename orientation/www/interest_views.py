@@ -15,7 +15,7 @@ from django.urls import reverse
 from orientation.interests import answers_code
 from orientation.interests.questionnaire import TYPES, Item, questionnaire
 from orientation.interests.scoring import profile
-from orientation.interests.selectors import proposals_for
+from orientation.interests.selectors import LEVEL_RANKS, LEVELS, domain_choices, proposals_for
 
 PER_SCREEN = 6
 CHART_WIDTH = 240  # the longest bar, in the SVG's units
@@ -133,6 +133,12 @@ def interests_result(request: HttpRequest) -> HttpResponse:
         for index, kind in enumerate(TYPES)
     ]
     code = answers_code.encode(answers)
+    domains = domain_choices()
+    domain = request.GET.get("domaine", "")
+    domain = domain if domain in dict(domains) else ""
+    level = request.GET.get("niveau", "")
+    level = level if level in LEVEL_RANKS else ""
+    found = proposals_for(result, limit=12, domain=domain, level=level) if not result.flat else None
     return render(
         request,
         "www/interests/result.html",
@@ -144,7 +150,12 @@ def interests_result(request: HttpRequest) -> HttpResponse:
             "chart_width": CHART_WIDTH + 130,
             "strongest": [(kind, *types[kind]) for kind in result.code],
             "all_types": [(kind, *types[kind]) for kind in TYPES],
-            "proposals": proposals_for(result, limit=12) if not result.flat else [],
+            "proposals": found.proposals if found else [],
+            "unknown_level": found.unknown_level if found else 0,
+            "domains": domains,
+            "domain": domain,
+            "levels": LEVELS,
+            "level": level,
             "again": _url("www:interests_questions", ecran=1, r=code),
             "answers": code,
             "breadcrumb": _crumbs(("Mes centres d’intérêt", _url("www:interests")), ("Mon profil", None)),

@@ -63,3 +63,19 @@ def test_a_body_that_is_not_json_is_a_400_in_the_apis_error_body(client):
     response = client.post("/api/v1/interests/profile", b"\xff]\x0e", content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) == {"code", "detail"}
+
+
+def test_the_profile_filters_by_domain_and_level(client):
+    from tests.conftest import run_command
+
+    run_command("load_demo_data")
+    body = {"answers": all_answered(1, S=4, I=4)}
+    every = client.post("/api/v1/interests/profile", body, content_type="application/json").json()
+    assert "J1506" in {occupation["code"] for occupation in every["occupations"]}
+    health = client.post("/api/v1/interests/profile", {**body, "domain": "J"}, content_type="application/json").json()
+    assert health["occupations"]
+    assert all(occupation["code"].startswith("J") for occupation in health["occupations"])
+    short = client.post("/api/v1/interests/profile", {**body, "level": "bac"}, content_type="application/json").json()
+    assert "J1506" not in {occupation["code"] for occupation in short["occupations"]}
+    wrong = client.post("/api/v1/interests/profile", {**body, "level": "doctorat"}, content_type="application/json")
+    assert wrong.status_code == 422

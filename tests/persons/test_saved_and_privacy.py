@@ -196,3 +196,21 @@ def test_nothing_of_the_passport_goes_into_the_logs_or_the_search_index(caplog, 
     assert marker.lower() not in caplog.text.lower()
     search_index_rebuild()
     assert search(SearchQuery(text=marker)).total == 0
+
+
+def test_a_visitors_page_with_the_spaces_buttons_sets_no_cookie(client):
+    run_command("load_demo_data")
+    search_index_rebuild()
+    action = Action.objects.open().first()
+    answers = "".join("4" for _ in range(54))
+    for url in (
+        "/metiers/G1602/",
+        f"/formations/{action.pk}/",
+        "/etudes/FOR.9664/",
+        f"/interets/resultat/?r={answers}",
+        "/recherche/?q=cuisine&ou=Blois&type=formations",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "mon-espace/?suite=" in page.content.decode(), url  # the button leads to the sign-in
+        assert not page.cookies, (url, page.cookies)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from orientation.api.schemas import StudySearchOut
 from orientation.search.services import search_index_rebuild
 from orientation.studies.models import Study
-from orientation.studies.selectors import level_rank
+from orientation.occupations.levels import level_rank
 from orientation.trainings.models import Action
 from tests.conftest import run_command
 

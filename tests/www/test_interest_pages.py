@@ -70,3 +70,22 @@ def test_a_flat_profile_says_so_and_proposes_no_occupation(client):
     page = client.get("/interets/resultat/?r=" + "2" * 54).content.decode()
     assert "Aucun type ne ressort" in page
     assert "/metiers/K1201/" not in page
+
+
+def test_occupations_are_filtered_by_domain_and_by_the_level_they_need(client):
+    from tests.conftest import run_command
+
+    run_command("load_demo_data")
+    code = "".join("4" if item.type in "SI" else "1" for item in questionnaire().items)
+    every = client.get("/interets/resultat/", {"r": code}).content.decode()
+    assert 'href="/metiers/J1506/"' in every
+    assert "Niveau d’études nécessaire, au plus" in every
+    health = client.get("/interets/resultat/", {"r": code, "domaine": "J"}).content.decode()
+    codes = re.findall(r'<h3 class="fr-h6 fr-mb-1v"><a href="/metiers/([A-N]\d{4})/"', health)
+    assert codes
+    assert all(found.startswith("J") for found in codes)
+    short = client.get("/interets/resultat/", {"r": code, "niveau": "bac"}).content.decode()
+    assert 'href="/metiers/J1506/"' not in short  # the Onisep sheet says bac + 3
+    assert "sans fiche de l’Onisep qui dise le niveau nécessaire" in short
+    ignored = client.get("/interets/resultat/", {"r": code, "domaine": "Z", "niveau": "doctorat"}).content.decode()
+    assert 'href="/metiers/J1506/"' in ignored  # unknown filters are dropped, not errors

@@ -34,6 +34,7 @@ from orientation.occupations.models import (
     RomeFiche,
     Skill,
 )
+from orientation.occupations.services import fiches_skill_riasec_refresh
 from orientation.studies.models import Study
 from orientation.territories.models import Commune, Department, EmploymentZone, LivingArea, PostalCode, Region
 from orientation.trainings.models import Action, Formation, Provider, Session
@@ -234,6 +235,7 @@ class Command(ImportCommand):
         replace_children(
             FicheSkill, "fiche", pks, [FicheSkill(fiche_id=fiche, skill_id=skill) for fiche, skill in sorted(links)]
         )
+        fiches_skill_riasec_refresh()
 
     def _studies(self, fiches: dict[str, int]) -> None:
         """Onisep métiers linked to the demo's fiches, and the studies that lead to them."""

@@ -35,6 +35,7 @@ from orientation.occupations.models import (
     Skill,
     Theme,
 )
+from orientation.occupations.services import fiches_skill_riasec_refresh
 
 FILE_NAME = re.compile(r"^unix_(?P<name>[a-z_]+?)_v(?P<version>\d+)_utf8\.csv$")
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
@@ -68,6 +69,8 @@ OPTIONAL = (
     "arborescence_secteur_activite",
     "themes",
     "arborescence_thematique",
+    "arborescence_competences",
+    "referentiel_macro_competence_riasec",
 )
 
 
@@ -102,11 +105,13 @@ class Command(ImportCommand):
         sectors = self._import_sectors()
         themes = self._import_themes()
         skills = self._import_skills()
+        self._link_macro_skills(skills)
         context.check_rejects()
         fiches = self._import_fiches(domaines)
         context.check_rejects()
         self._import_appellations(fiches)
         self._write_fiche_links(fiches, skills, interests, sectors, themes)
+        fiches_skill_riasec_refresh()
 
     # -- files -------------------------------------------------------------------------
 
@@ -250,6 +255,54 @@ class Command(ImportCommand):
                 )
         return upserter.finish().pk_by_key
 
+    def _add_macro_skills(self, upserter: Upserter[Skill]) -> set[str]:
+        """The macro-skills (« macro-compétences ») of the skills' tree, with the RIASEC types the
+        ROME gives each: what a fiche's skills say of the interests it calls on. Their codes."""
+        riasec: dict[str, tuple[str, str]] = {}
+        for row in self._rows("referentiel_macro_competence_riasec", ["code_ogr", "riasec_majeur", "riasec_mineur"]):
+            riasec[row["code_ogr"].strip()] = (row["riasec_majeur"].strip(), row["riasec_mineur"].strip())
+        columns = ["code_ogr_macro_competence", "libelle_macro_competence", "domaine_competence", "enjeu"]
+        seen: set[str] = set()
+        for row in self._each("arborescence_competences", columns):
+            code = row["code_ogr_macro_competence"].strip()
+            if code in seen:
+                continue  # one line per skill it gathers
+            seen.add(code)
+            with self._rejecting("arborescence_competences", row, code):
+                if not OGR_CODE.match(code):
+                    raise RecordRejected(f"code OGR invalide : {code!r}", field="code_ogr_macro_competence")
+                major, minor = riasec.get(code, ("", ""))
+                if major not in RIASEC_CODES | {""} or minor not in RIASEC_CODES | {""}:
+                    raise RecordRejected(f"code RIASEC inconnu : {major!r} {minor!r}", field="riasec")
+                upserter.add(
+                    code,
+                    {
+                        "label": rome_text(row["libelle_macro_competence"])[:400],
+                        "kind": Skill.Kind.KNOW_HOW,
+                        "category": rome_text(row["domaine_competence"])[:200],
+                        "subcategory": rome_text(row["enjeu"])[:200],
+                        "riasec_major": major,
+                        "riasec_minor": minor,
+                    },
+                )
+        return seen
+
+    def _link_macro_skills(self, skills: dict[str, int]) -> None:
+        """Each skill to its macro-skill (``code_ogr_macro_comp``), written only where it changes."""
+        wanted: dict[int, int | None] = {}
+        for row in self._rows("referentiel_competence", ["code_ogr", "code_ogr_macro_comp"]):
+            skill = skills.get(row["code_ogr"].strip())
+            if skill is not None:
+                wanted[skill] = skills.get(row["code_ogr_macro_comp"].strip())
+        current = dict(Skill.objects.filter(pk__in=list(wanted)).values_list("pk", "macro_id"))
+        changed: dict[int | None, list[int]] = defaultdict(list)
+        for skill, macro in wanted.items():
+            if current.get(skill) != macro:
+                changed[macro].append(skill)
+        for macro, pks in changed.items():
+            for start in range(0, len(pks), 900):
+                Skill.objects.filter(pk__in=pks[start : start + 900]).update(macro_id=macro)
+
     def _import_skills(self) -> dict[str, int]:
         categories: dict[str, tuple[str, str]] = {}
         for row in self._rows("referentiel_competence", ["code_ogr", "cat_comp", "sous_cat_comp"]):
@@ -262,8 +315,11 @@ class Command(ImportCommand):
         for row in self._rows("referentiel_contexte_travail", ["code_ogr", "libelle_type_cont_trav"]):
             categories[row["code_ogr"].strip()] = (row["libelle_type_cont_trav"].strip(), "")
         upserter = Upserter(self.context, Skill, "code", label="compétences et savoirs")
+        macros = self._add_macro_skills(upserter)
         for row in self._each("item", ["code_ogr", "libelle", "code_rubrique"]):
             code = row["code_ogr"].strip()
+            if code in macros:
+                continue  # a macro-skill named again among the items: the tree's line holds it
             kind = SKILL_KIND_BY_RUBRIQUE.get(row["code_rubrique"].strip())
             if not OGR_CODE.match(code):
                 self._reject("item", row, code, "code_ogr", f"code OGR invalide : {code!r}")
