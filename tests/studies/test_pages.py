@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from orientation.api.schemas import StudySearchOut
+from orientation.occupations.levels import level_rank
 from orientation.search.services import search_index_rebuild
 from orientation.studies.models import Study
-from orientation.occupations.levels import level_rank
 from orientation.trainings.models import Action
 from tests.conftest import run_command
 
