@@ -90,7 +90,8 @@ def test_among_fiches_of_one_major_type_the_skills_that_call_on_the_persons_inte
     realistic = profile(answers_loving("R", others=1))
     cooking = FicheTypes(
         "G1602", "Personnel de cuisine", "R", "",
-        skill_weights={"R": 6, "C": 2}, skill_examples={"R": ["Préparer et cuisiner des plats"], "C": ["Tenir un stock"]},
+        skill_weights={"R": 6, "C": 2},
+        skill_examples={"R": ["Préparer et cuisiner des plats"], "C": ["Tenir un stock"]},
     )  # fmt: skip
     serving = FicheTypes(
         "G1801", "Service en restauration", "R", "",
