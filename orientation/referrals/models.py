@@ -113,6 +113,9 @@ class Interview(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     identifiers = models.JSONField(_("identifiants"), default=dict, blank=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    #: the interests questionnaire the person answered with the adviser, attached with their
+    #: consent: {"code": "SA", "scores": {...}, "answers": "…", "attached_at": "…"}
+    interests = models.JSONField(_("profil d’intérêts"), default=dict, blank=True)
     #: the person's own space, when the address they consented to give is that of their account
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,17 +5,21 @@ resume and « come back later » work without an account and without JavaScript.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from orientation.interests import answers_code
 from orientation.interests.questionnaire import TYPES, Item, questionnaire
 from orientation.interests.scoring import profile
 from orientation.interests.selectors import LEVEL_RANKS, LEVELS, domain_choices, proposals_for
+from orientation.referrals.models import Interview
+from orientation.referrals.services import INTERESTS_CONSENT
 
 PER_SCREEN = 6
 CHART_WIDTH = 240  # the longest bar, in the SVG's units
@@ -139,6 +143,16 @@ def interests_result(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("niveau", "")
     level = level if level in LEVEL_RANKS else ""
     found = proposals_for(result, limit=12, domain=domain, level=level) if not result.flat else None
+    # an adviser who ran it with a person may attach it to one of the day's interviews
+    user = request.user
+    interviews = []
+    if (
+        user.is_authenticated
+        and getattr(user, "is_verified", lambda: False)()
+        and not getattr(user, "is_person", False)
+    ):
+        since = timezone.now() - timedelta(days=7)
+        interviews = list(Interview.objects.visible_to(user).filter(created_at__gte=since)[:20])
     return render(
         request,
         "www/interests/result.html",
@@ -158,6 +172,8 @@ def interests_result(request: HttpRequest) -> HttpResponse:
             "level": level,
             "again": _url("www:interests_questions", ecran=1, r=code),
             "answers": code,
+            "interviews": interviews,
+            "interests_consent": INTERESTS_CONSENT,
             "breadcrumb": _crumbs(("Mes centres d’intérêt", _url("www:interests")), ("Mon profil", None)),
         },
     )

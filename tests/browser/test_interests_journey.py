@@ -13,10 +13,14 @@ from tests.browser.conftest import axe_violations, open_page
 WITH_STUDIES = {"A1203", "F1602", "G1602", "I1309", "J1506", "M1805"}
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
-def test_a_person_goes_from_the_questionnaire_to_studies_and_trainings_near_blois(browser, portal, javascript):
+@pytest.mark.parametrize(
+    ("width", "javascript"),
+    [(1280, True), (360, True), (360, False)],
+    ids=["1280-javascript", "360-javascript", "360-no-javascript"],
+)
+def test_a_person_goes_from_the_questionnaire_to_studies_and_trainings_near_blois(browser, portal, width, javascript):
     page = open_page(
-        browser, portal, "interests", viewport={"width": 360, "height": 740}, java_script_enabled=javascript
+        browser, portal, "interests", viewport={"width": width, "height": 800}, java_script_enabled=javascript
     )
     page.set_default_timeout(15_000)
     page.get_by_role("link", name="Commencer").click()
@@ -56,6 +60,6 @@ def test_a_person_goes_from_the_questionnaire_to_studies_and_trainings_near_bloi
     assert "ODbL" in page.locator("main").inner_text()
     if javascript:
         assert axe_violations(page) == []
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the study page is {width} px wide at 360"
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width, f"the study page is {scrolled} px wide at {width}"
     page.context.close()

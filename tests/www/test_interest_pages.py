@@ -89,3 +89,34 @@ def test_occupations_are_filtered_by_domain_and_by_the_level_they_need(client):
     assert "sans fiche de l’Onisep qui dise le niveau nécessaire" in short
     ignored = client.get("/interets/resultat/", {"r": code, "domaine": "Z", "niveau": "doctorat"}).content.decode()
     assert 'href="/metiers/J1506/"' in ignored  # unknown filters are dropped, not errors
+
+
+def test_an_adviser_attaches_the_result_to_an_interview_with_the_persons_consent(client):
+    from orientation.referrals.models import Interview
+    from tests.accounts.factories import MembershipFactory, UserFactory
+    from tests.conftest import login_verified
+    from tests.referrals.factories import InterviewFactory
+
+    adviser = UserFactory(is_staff=True)
+    membership = MembershipFactory(user=adviser)
+    interview = InterviewFactory(organisation=membership.organisation, adviser=adviser)
+    other = InterviewFactory()  # another organisation's
+    code = "".join("4" if item.type == "S" else "1" for item in questionnaire().items)
+    assert "Joindre ce résultat à un entretien" not in client.get("/interets/resultat/", {"r": code}).content.decode()
+    login_verified(client, adviser)
+    page = client.get("/interets/resultat/", {"r": code}).content.decode()
+    assert "Joindre ce résultat à un entretien" in page
+    assert f'<option value="{interview.pk}">' in page
+    assert f'<option value="{other.pk}">' not in page
+    refused = client.post("/gestion/accueil/interets/", {"r": code, "entretien": interview.pk}, follow=True)
+    assert "Sans l’accord de la personne" in refused.content.decode()
+    assert Interview.objects.get(pk=interview.pk).interests == {}
+    assert (
+        client.post("/gestion/accueil/interets/", {"r": code, "entretien": other.pk, "consent": "1"}).status_code == 404
+    )
+    done = client.post("/gestion/accueil/interets/", {"r": code, "entretien": interview.pk, "consent": "1"})
+    assert done["Location"] == f"/gestion/accueil/{interview.pk}/"
+    interview.refresh_from_db()
+    assert interview.interests["code"] == "S"
+    detail = client.get(f"/gestion/accueil/{interview.pk}/").content.decode()
+    assert "Profil d’intérêts joint avec l’accord de la personne : S." in detail

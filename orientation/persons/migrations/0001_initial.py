@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('directory', '0003_service_offer_referrals'),
         ('occupations', '0001_initial'),
-        ('referrals', '0003_interview_person_referral_person'),
+        ('referrals', '0003_person_space'),
         ('studies', '0001_initial'),
         ('trainings', '0002_lheo_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -21,7 +21,12 @@ from orientation.referrals.rules import (
 )
 from orientation.referrals.services.daily import referrals_run_daily
 from orientation.referrals.services.flow import FLOW, PERSON, SECURE_LINK, SYSTEM, Actor
-from orientation.referrals.services.interviews import PersonDetails, interview_record
+from orientation.referrals.services.interviews import (
+    INTERESTS_CONSENT,
+    PersonDetails,
+    interview_attach_interests,
+    interview_record,
+)
 from orientation.referrals.services.links import (
     Links,
     referral_by_expired_receiver_token,
@@ -53,6 +58,7 @@ __all__ = [
     "CONSENT_WORDING",
     "EXPIRY_DAYS",
     "FLOW",
+    "INTERESTS_CONSENT",
     "OFFER_CHECK_DAYS",
     "PERSON",
     "PERSONAL_DATA_KEPT_DAYS",
@@ -64,6 +70,7 @@ __all__ = [
     "Links",
     "PersonDetails",
     "TransitionError",
+    "interview_attach_interests",
     "interview_record",
     "offer_confirm",
     "offer_update",

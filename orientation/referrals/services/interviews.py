@@ -111,3 +111,32 @@ def interview_record(
     if consent:
         _log_access(Actor.of(adviser), "record", interview=interview)
     return interview
+
+
+#: the wording the adviser confirms before attaching a questionnaire's result to an interview
+INTERESTS_CONSENT = (
+    "La personne accepte que le résultat du questionnaire d’intérêts fait avec elle soit joint à "
+    "l’entretien, lu par les conseillers de l’organisation."
+)
+
+
+@transaction.atomic
+def interview_attach_interests(
+    *, interview: Interview, adviser: User, code: str, scores: dict[str, float], answers: str, consent: bool
+) -> Interview:
+    """The interests questionnaire an adviser ran with the person, attached to the interview with
+    the person's consent (its result only: nothing of it is shared by a referral)."""
+    if interview.organisation_id not in organisation_ids(adviser):
+        raise PermissionDenied("Cet entretien n’est pas celui de votre organisation.")
+    if not consent:
+        raise ValidationError({"consent": "Sans l’accord de la personne, le résultat n’est pas joint à l’entretien."})
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    interview.interests = {
+        "code": code,
+        "scores": scores,
+        "answers": answers,
+        "attached_at": timezone.now().isoformat(),
+        "consent": INTERESTS_CONSENT,
+    }
+    interview.save(update_fields=["interests"])
+    return interview

@@ -21,6 +21,9 @@ from orientation.accounts.models import User
 from orientation.accounts.selectors import organisation_ids
 from orientation.contact import services as contact_services
 from orientation.directory.models import Organisation, ServiceOffer
+from orientation.interests import answers_code
+from orientation.interests.questionnaire import questionnaire
+from orientation.interests.scoring import profile
 from orientation.referrals import selectors, services
 from orientation.referrals.models import PERSONAL_FIELDS, Interview, Referral
 from orientation.www.backoffice import referral_forms
@@ -168,6 +171,36 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumb": _crumbs(("Premier accueil", None)),
         },
     )
+
+
+@staff_required
+@require_POST
+def interview_interests(request: HttpRequest) -> HttpResponse:
+    """The questionnaire the adviser ran with the person (its result page's form), attached to the
+    interview chosen there, with the person's consent."""
+    user = _user(request)
+    chosen = request.POST.get("entretien", "")
+    interview = get_object_or_404(Interview.objects.visible_to(user), pk=int(chosen) if chosen.isdigit() else 0)
+    code = request.POST.get("r", "")
+    answers = answers_code.decode(code)
+    if len(answers) < len(questionnaire().items):
+        messages.error(request, "Ce résultat est incomplet : le questionnaire n’a pas été terminé.")
+        return redirect("backoffice:interview", pk=interview.pk)
+    result = profile(answers)
+    try:
+        services.interview_attach_interests(
+            interview=interview,
+            adviser=user,
+            code=result.code,
+            scores=result.scores,
+            answers=code,
+            consent=bool(request.POST.get("consent")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('www:interests_result')}?r={code}")
+    messages.success(request, "Le profil d’intérêts est joint à l’entretien.")
+    return redirect("backoffice:interview", pk=interview.pk)
 
 
 @staff_required

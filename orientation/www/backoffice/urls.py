@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("accueil/", referrals.interview_new, name="interview_new"),
     path("accueil/<int:pk>/", referrals.interview_detail, name="interview"),
+    path("accueil/interets/", referrals.interview_interests, name="interview_interests"),
     path("accueil/<int:pk>/orienter/<int:offer_pk>/", referrals.referral_new, name="referral_new"),
     path("passeports/", passports.passport_list, name="passports"),
     path("passeports/<int:pk>/", passports.passport_detail, name="passport"),
