@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -19,6 +21,15 @@ class ApiError(Exception):
 class NotFound(ApiError):
     status = 404
     code = "not_found"
+
+
+def refused(code: str, detail: str, errors: Iterable[tuple[str, str]]) -> JsonResponse:
+    """A document refused whole (422), each problem named by its field: the body every API
+    that takes a document answers (a referral, a passport, the interests' answers)."""
+    return JsonResponse(
+        {"code": code, "detail": detail, "errors": [{"field": field, "reason": reason} for field, reason in errors]},
+        status=422,
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from orientation.api.errors import refused
 from orientation.api.schemas import ErrorOut
 from orientation.interests.questionnaire import AnswersError, check_answers, questionnaire
 from orientation.interests.scoring import LABELS, profile
@@ -87,13 +88,10 @@ def post_profile(request: HttpRequest, body: AnswersIn) -> Any:
     try:
         answers = check_answers(body.answers)
     except AnswersError as error:
-        return JsonResponse(
-            {
-                "code": "invalid_answers",
-                "detail": "Réponses refusées : chaque énoncé reçoit une valeur de l’échelle.",
-                "errors": [{"field": key, "reason": reason} for key, reason in error.problems.items()],
-            },
-            status=422,
+        return refused(
+            "invalid_answers",
+            "Réponses refusées : chaque énoncé reçoit une valeur de l’échelle.",
+            error.problems.items(),
         )
     result = profile(answers)
     found = proposals_for(result, domain=body.domain, level=body.level)

@@ -24,7 +24,7 @@ from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from orientation.api.errors import ApiError, NotFound
+from orientation.api.errors import ApiError, NotFound, refused
 from orientation.api.schemas import ErrorOut
 from orientation.api.security import staff_session
 from orientation.persons import oidc, selectors, services
@@ -152,14 +152,11 @@ def put_passport(request: HttpRequest) -> Any:
         raise InvalidPassport(f"Le corps n’est pas du JSON lisible : {error}.") from error
     try:
         services.passport_import(person=request.auth, document=document, replace=True)  # type: ignore[attr-defined]
-    except services.DocumentRefused as refused:
-        return JsonResponse(
-            {
-                "code": "invalid_passport",
-                "detail": "Passeport refusé en entier : rien n’a changé.",
-                "errors": [{"field": problem.field, "reason": problem.reason} for problem in refused.problems],
-            },
-            status=422,
+    except services.DocumentRefused as refusal:
+        return refused(
+            "invalid_passport",
+            "Passeport refusé en entier : rien n’a changé.",
+            ((problem.field, problem.reason) for problem in refusal.problems),
         )
     return JsonResponse(passport_document(request.auth))  # type: ignore[attr-defined]
 

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from orientation.api.errors import ApiError, NotFound
+from orientation.api.errors import ApiError, NotFound, refused
 from orientation.api.schemas import ErrorOut
 from orientation.api.security import partner_token, staff_session
 from orientation.directory.codelists import THEMES, Public
@@ -120,13 +120,10 @@ def receive_referral(request: HttpRequest) -> Any:
     try:
         referral, created = services.referral_receive(document=document, partner=request.partner)  # type: ignore[attr-defined]
     except exchange.DocumentError as error:
-        return JsonResponse(
-            {
-                "code": "invalid_referral",
-                "detail": "Orientation refusée : le document ne suit pas le schéma referral-v1.",
-                "errors": [{"field": problem.field, "reason": problem.reason} for problem in error.problems],
-            },
-            status=422,
+        return refused(
+            "invalid_referral",
+            "Orientation refusée : le document ne suit pas le schéma referral-v1.",
+            ((problem.field, problem.reason) for problem in error.problems),
         )
     body = {
         "id": referral.pk,

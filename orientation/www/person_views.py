@@ -24,7 +24,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts.models import User
@@ -45,6 +44,7 @@ from orientation.search.selectors import locate
 from orientation.trainings.models import Action
 from orientation.utils.http import address_digest, client_address
 from orientation.www import person_forms
+from orientation.www.referral_views import private
 from orientation.www.search_views import FACETS, HIDDEN_FILTERS
 
 ViewFunction = Callable[..., HttpResponseBase]
@@ -56,19 +56,6 @@ def _crumbs(*links: tuple[str, str | None]) -> list[dict[str, str | None]]:
         {"title": "Mon espace", "url": reverse("www:person_space") if links else None},
         *({"title": title, "url": url} for title, url in links),
     ]
-
-
-def private(view: ViewFunction) -> ViewFunction:
-    """Never cached, never indexed, its address never sent to another site."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = never_cache(view)(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return wrapped
 
 
 def _is_person(request: HttpRequest) -> bool:
