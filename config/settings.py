@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "orientation.studies",
     "orientation.contact",
     "orientation.persons",
+    "orientation.statistics",
     "orientation.demo",
     "orientation.operations",
     "orientation.www",
@@ -142,9 +143,23 @@ MIDDLEWARE = [
     "orientation.www.middleware.SlidingSessionMiddleware",
     "orientation.www.middleware.PrivateResponseMiddleware",
     "orientation.www.middleware.DatabaseBusyMiddleware",
+    # counts the page views of the public pages, cookie-free (orientation.statistics.audience)
+    "orientation.www.middleware.AudienceMiddleware",
     # Last, as django-axes asks: it answers the lockout of a throttled login.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Caches. "default": each process's own memory on a laptop. "counters": what every process must
+# share (the audience's daily salt and visitors' digests, which only live there): the database on
+# a laptop (table created by a migration); in production both on Redis (see issue 18's notes).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "counters": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "orientation_counters",
+        "OPTIONS": {"MAX_ENTRIES": 500_000, "CULL_FREQUENCY": 10},
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

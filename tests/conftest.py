@@ -75,6 +75,18 @@ def media_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Non
 
 
 @pytest.fixture(autouse=True)
+def audience_counts_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The audience's counts are written only when a test asks (``audience_flush``): a write in a
+    thread of its own would commit outside the test's transaction, and stay for the next tests."""
+    from orientation.statistics import audience
+
+    monkeypatch.setattr(audience, "FLUSH_SECONDS", 10**9)
+    audience.BUFFER.take()
+    yield
+    audience.BUFFER.take()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """What a test put in the process's cache (synonyms, towns located) stays with it."""
     from django.core.cache import cache

@@ -8,6 +8,7 @@ from orientation.api.interests import interests
 from orientation.api.labels import labels
 from orientation.api.persons import me, passports
 from orientation.api.referrals import offers, referrals
+from orientation.api.statistics import statistics
 from orientation.api.views import communes, feeds, occupations, places, searches, trainings
 
 
@@ -50,3 +51,4 @@ api.add_router("/contact", contact)
 api.add_router("/interests", interests)
 api.add_router("/me", me)
 api.add_router("/passports", passports)
+api.add_router("/statistics", statistics)

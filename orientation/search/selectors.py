@@ -71,6 +71,8 @@ class Location:
     longitude: float
     #: what a heading says (« Blois (Loir-et-Cher) »: a department number reads like a count)
     title: str = ""
+    #: the department's code (the audience counts searches by the department of the place searched)
+    department: str = ""
 
 
 #: a town typed by a person is looked up once an hour per process (data changes by import)
@@ -95,4 +97,5 @@ def _locate(text: str) -> Location | None:
         latitude=found.latitude,
         longitude=found.longitude,
         title=f"{commune.name} ({commune.department.name})",
+        department=commune.department.code,
     )

@@ -7,12 +7,16 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from orientation.persons.services import person_touch
+from orientation.statistics import audience
+from orientation.statistics.services import audience_flush_in_background
 from orientation.utils.db import is_busy
+from orientation.utils.http import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +109,47 @@ class SlidingSessionMiddleware:
                 else:
                     request.session.set_expiry(settings.SESSION_COOKIE_AGE)
         return self.get_response(request)
+
+
+#: what the audience counts: the public pages, not the private ones nor the API or the files
+AUDIENCE_SKIPPED = (*PRIVATE_PREFIXES, "/api/", "/static/", "/contact/", "/sitemap", "/sante/", "/demo/")
+
+
+def _host(request: HttpRequest) -> str:
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return ""
+
+
+class AudienceMiddleware:
+    """Counts a public page's view, without a cookie and without storing anything personal
+    (``orientation.statistics.audience``); writes this process's counts every few seconds, after
+    the response is made. A visitor who says ``DNT: 1`` or ``Sec-GPC: 1`` is not counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and match is not None
+            and match.url_name
+            and not request.path.startswith(AUDIENCE_SKIPPED)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not audience.opted_out(request.META)
+            and not audience.is_robot(request.META.get("HTTP_USER_AGENT", ""))
+        ):
+            audience.count_page(
+                page_type=f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name,
+                address=client_address(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                referrer=request.META.get("HTTP_REFERER", ""),
+                own_host=_host(request),
+            )
+        if audience.due():
+            audience_flush_in_background()
+        return response

@@ -21,6 +21,7 @@ from orientation.search.analysis import query_words
 from orientation.search.query import DEFAULT_RADIUS_KM, UNLOCATED, Kind, SearchQuery, Sort
 from orientation.search.ranking import asks_for_training
 from orientation.search.selectors import Location, locate, search
+from orientation.statistics import audience
 from orientation.studies.models import ATTRIBUTION, LICENCE_URL
 from orientation.territories.geo import is_in_france
 from orientation.trainings.codelists import FUNDERS, TEACHING_MODES
@@ -219,6 +220,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
                     for value, count in ordered
                 ],
             )
+        )
+    if page == 1 and (text or location) and not audience.opted_out(request.META):
+        audience.count_search(
+            kind=str(kind), total=results.total, text=text, department=location.department if location else ""
         )
     pages = (results.total + PAGE_SIZE - 1) // PAGE_SIZE
     first_rank = (page - 1) * PAGE_SIZE + 1

@@ -8,6 +8,7 @@ from orientation.www import (
     person_views,
     referral_views,
     search_views,
+    statistics_views,
     views,
 )
 
@@ -46,6 +47,8 @@ urlpatterns = [
     path("formations/<int:pk>/", views.training_detail_view, name="training"),
     path("etudes/<onisep_formation:identifier>/", views.study_detail_view, name="study"),
     path("recherche/", search_views.search_view, name="search"),
+    path("statistiques/", statistics_views.statistics_view, name="statistics"),
+    path("statistiques/mesure-d-audience/", statistics_views.measurement_view, name="statistics_measurement"),
     path("label/", label_views.registry_view, name="label_registry"),
     path("label/chiffres/", label_views.statistics_view, name="label_statistics"),
     path("label/<int:pk>/", label_views.label_view, name="label"),

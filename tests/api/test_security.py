@@ -33,6 +33,9 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/labels/statistics"),
     ("get", "/api/v1/referrals/schema"),
     ("get", "/api/v1/passports/schema"),
+    # the service's figures, open data
+    ("get", "/api/v1/statistics/audience"),
+    ("get", "/api/v1/statistics/activity"),
     ("get", "/api/v1/offers"),
     ("get", "/api/v1/offers/{offer_id}"),
     # the interests questionnaire: anyone may answer it, and nothing is stored

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orientation.www.backoffice import auth, feeds, labels, passports, phone, referrals
+from orientation.www.backoffice import auth, feeds, labels, passports, phone, referrals, searches
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("double-authentification/activer/<str:token>/", auth.second_factor_enrol, name="second_factor_enrol"),
     path("deconnexion/", auth.logout, name="logout"),
     path("flux/", feeds.health, name="feed_health"),
+    path("recherches-sans-resultat/", searches.empty_searches_view, name="empty_searches"),
     path("flux/<slug:name>/", feeds.source_health, name="feed_health_source"),
     path("flux/<slug:name>/rejets.csv", feeds.rejects_csv, name="feed_rejects_csv"),
     path("flux/<slug:name>/importer/", feeds.run_now, name="feed_run_now"),

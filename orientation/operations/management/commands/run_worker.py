@@ -16,6 +16,7 @@ from orientation.ingestion.tasks import ensure_scheduler
 from orientation.labels.tasks import ensure_labels_daily
 from orientation.persons.tasks import ensure_persons_daily
 from orientation.referrals.tasks import ensure_referrals_daily
+from orientation.statistics.tasks import ensure_statistics_daily
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write("Tâche quotidienne des orientations mise en file.")
         if ensure_persons_daily():
             self.stdout.write("Tâche quotidienne des espaces personnels mise en file.")
+        if ensure_statistics_daily():
+            self.stdout.write("Tâche quotidienne des statistiques mise en file.")
         worker_options: dict[str, Any] = {"interval": options["interval"], "queue_name": "*", "startup_delay": False}
         if options["batch"]:
             worker_options["batch"] = True

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StatisticsConfig(AppConfig):
+    name = "orientation.statistics"
+    label = "statistics"
+    verbose_name = "Statistiques d’audience et d’activité"
