@@ -9,7 +9,7 @@ export PORT
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony dev clean
+.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -88,6 +88,10 @@ bench-import: install
 ## make bench-search: the search engine alone and through HTTP (gunicorn, 2 workers), on the 230,000-action feed
 bench-search: install
 	$(BIN)/python -m bench.search $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
+
+## make bench-sync: a re-user's full sync of the 230,000 actions through the API, then an incremental one
+bench-sync: install
+	$(BIN)/python -m bench.sync $(OPEN_DATA) $(if $(ACTIONS),--actions $(ACTIONS))
 
 ## make bench-relevance: hit rate in the top 3 and mean reciprocal rank of queries typed as people type, both engines
 bench-relevance: install-dev

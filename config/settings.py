@@ -255,6 +255,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Search: the embedded Tantivy index, rebuilt from the database (manage.py search_index).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
+# Where the nightly open-data files are written (manage.py open_data_export), served at /donnees-ouvertes/.
+OPEN_DATA_EXPORT_DIR = Path(os.environ.get("OPEN_DATA_EXPORT_DIR", VAR_DIR / "open-data"))
 # Public address of the site, for the links written in e-mails.
 # By default the address `make run` serves (its PORT), so that links in e-mails lead back to it.
 SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")

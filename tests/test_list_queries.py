@@ -19,10 +19,12 @@ from orientation.accounts.models import Membership
 from tests.accounts.factories import MembershipFactory, RegionalRoleFactory, UserFactory
 from tests.conftest import login_verified
 from tests.contact.factories import CallbackFactory, InteractionFactory
-from tests.directory.factories import OrganisationFactory, ServiceOfferFactory
+from tests.directory.factories import OrganisationFactory, PlaceFactory, ServiceOfferFactory
 from tests.labels.factories import ApplicationFactory, LabelFactory
 from tests.referrals.factories import ReferralFactory
+from tests.studies.factories import StudyFactory
 from tests.territories.factories import RegionFactory
+from tests.trainings.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +123,7 @@ def test_the_api_lists_of_referrals_files_offers_and_labels(client):
             lambda application: f'"id": {application.pk},',
         ),
         (
-            "/api/v1/offers?limit=200",
+            "/api/v1/offers?limit=1000",
             lambda count: ServiceOfferFactory.create_batch(count, referrable=True),
             lambda offer: f'"id": {offer.pk},',
         ),
@@ -129,6 +131,26 @@ def test_the_api_lists_of_referrals_files_offers_and_labels(client):
             "/api/v1/labels",
             lambda count: LabelFactory.create_batch(count, application__region=region),
             lambda label: f'"id": {label.pk},',
+        ),
+        (
+            "/api/v1/labels/changes",
+            lambda count: LabelFactory.create_batch(count, application__region=region),
+            lambda label: f'"id": {label.pk},',
+        ),
+        (
+            "/api/v1/trainings?limit=1000",
+            lambda count: ActionFactory.create_batch(count),
+            lambda action: f'"id": {action.pk},',
+        ),
+        (
+            "/api/v1/places?limit=1000",
+            lambda count: PlaceFactory.create_batch(count),
+            lambda place: f'"id": {place.pk},',
+        ),
+        (
+            "/api/v1/studies?limit=1000",
+            lambda count: StudyFactory.create_batch(count),
+            lambda study: f'"identifier": "{study.identifier}",',
         ),
     ]
     for url, make, shown in lists:

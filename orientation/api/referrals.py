@@ -18,6 +18,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from orientation.api.errors import ApiError, NotFound, refused
+from orientation.api.pagination import PageOut, PageParams, keyset_page
 from orientation.api.schemas import ErrorOut
 from orientation.api.security import partner_token, staff_session
 from orientation.directory.codelists import THEMES, Public
@@ -78,11 +79,14 @@ class OfferItemOut(Schema):
     outcome: OutcomeOut | None
 
 
-class OfferParams(Schema):
+class OfferParams(PageParams):
     theme: str | None = None
     public: str | None = None
     commune: str | None = None
-    limit: int = 50
+
+
+class OfferPageOut(PageOut):
+    results: list[OfferItemOut]
 
 
 REFERRAL_BODY = {
@@ -218,13 +222,15 @@ def offer_payload(offer: ServiceOffer, outcome: selectors.Outcome | None) -> dic
 
 @offers.get(
     "",
-    response={200: list[OfferItemOut], 400: ErrorOut, 422: ErrorOut},
+    response={200: OfferPageOut, 400: ErrorOut, 422: ErrorOut},
     summary="Services qui reçoivent des orientations",
     description="Filtres : `theme` (code data·inclusion), `public`, `commune` (code INSEE : les services de la "
-    "commune). Chaque service porte son délai médian de réponse et son taux d’acceptation sur 6 mois.",
+    "commune). Chaque service porte son délai médian de réponse et son taux d’acceptation sur 6 mois. Pages "
+    "suivant un curseur (`cursor`, `limit` jusqu’à 1 000) dans l’ordre de la dernière modification ; "
+    "`updated_since` : ce qui a changé depuis.",
 )
-def list_offers(request: HttpRequest, params: Query[OfferParams]) -> list[dict[str, Any]]:
-    rows = ServiceOffer.objects.referrable().select_related("organisation", "place", "place__commune").order_by("pk")
+def list_offers(request: HttpRequest, params: Query[OfferParams]) -> dict[str, Any]:
+    rows = ServiceOffer.objects.referrable().select_related("organisation", "place", "place__commune")
     if params.theme:
         if params.theme not in THEMES:
             raise ApiError(f"Thématique inconnue : {params.theme!r}.")
@@ -235,9 +241,9 @@ def list_offers(request: HttpRequest, params: Query[OfferParams]) -> list[dict[s
         rows = rows.filter(publics__icontains=f'"{params.public}"')
     if params.commune:
         rows = rows.filter(place__commune__code=params.commune)
-    page = list(rows[: max(1, min(params.limit, 200))])
+    page, envelope = keyset_page(request, rows, params)
     outcomes = selectors.offer_outcomes([offer.pk for offer in page])
-    return [offer_payload(offer, outcomes.get(offer.pk)) for offer in page]
+    return {**envelope, "results": [offer_payload(offer, outcomes.get(offer.pk)) for offer in page]}
 
 
 @offers.get("/{offer_id}", response={200: OfferItemOut, 404: ErrorOut}, summary="Un service et ses réponses mesurées")

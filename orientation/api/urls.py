@@ -2,6 +2,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from orientation.api.catalogue import label_changes, studies
 from orientation.api.contact import contact
 from orientation.api.errors import install_error_handlers
 from orientation.api.interests import interests
@@ -44,7 +45,9 @@ api.add_router("/places", places)
 api.add_router("/feeds", feeds)
 api.add_router("/search", searches)
 api.add_router("/communes", communes)
+api.add_router("/labels", label_changes)
 api.add_router("/labels", labels)
+api.add_router("/studies", studies)
 api.add_router("/referrals", referrals)
 api.add_router("/offers", offers)
 api.add_router("/contact", contact)

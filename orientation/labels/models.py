@@ -362,6 +362,8 @@ class Label(models.Model):
     granted_on = models.DateField(_("attribué le"))
     expires_on = models.DateField(_("expire le"))
     ended_on = models.DateField(_("fin le"), null=True, blank=True)
+    #: when the label last changed (granted, renewed, ended: the open data's updated_since=)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = LabelQuerySet.as_manager()
 

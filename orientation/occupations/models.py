@@ -175,6 +175,8 @@ class RomeFiche(models.Model):
     #: macro-skills (``occupations.services.fiches_skill_riasec_refresh``):
     #: {"weights": {"R": 14, …}, "examples": {"R": ["Préparer et cuisiner des plats", …], …}}
     skill_riasec = models.JSONField(_("RIASEC de ses compétences"), default=dict, blank=True, editable=False)
+    #: when the import last changed the fiche (the open data's updated_since=)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     interest_centres: models.ManyToManyField[InterestCentre, FicheInterest] = models.ManyToManyField(
         InterestCentre, through="FicheInterest", related_name="fiches", verbose_name=_("centres d’intérêt")
     )

@@ -135,7 +135,11 @@ class Action(models.Model):
         verbose_name = _("action de formation")
         verbose_name_plural = _("actions de formation")
         ordering = ["formation", "city"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="action_coordinates")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="action_coordinates"),
+            # the open data's pages, in the order of the last change (api.pagination)
+            models.Index(fields=["updated_at", "id"], name="action_changes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.formation.title} — {self.city}"

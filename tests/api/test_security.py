@@ -33,7 +33,12 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/labels/statistics"),
     ("get", "/api/v1/referrals/schema"),
     ("get", "/api/v1/passports/schema"),
-    # the service's figures, open data
+    # the catalogue's pages for re-users who keep a copy in sync, and the service's figures: open data
+    ("get", "/api/v1/trainings"),
+    ("get", "/api/v1/places"),
+    ("get", "/api/v1/occupations"),
+    ("get", "/api/v1/studies"),
+    ("get", "/api/v1/labels/changes"),
     ("get", "/api/v1/statistics/audience"),
     ("get", "/api/v1/statistics/activity"),
     ("get", "/api/v1/offers"),

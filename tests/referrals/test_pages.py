@@ -217,7 +217,7 @@ def test_offers_are_kept_up_to_date_by_their_organisation(town):
     # The portal and the API list the services that take referrals.
     public = Client()
     assert "Accompagnement formation" in public.get("/services/?ou=Blois").content.decode()
-    items = public.get(f"/api/v1/offers?theme={TRAINING}&commune=41018").json()
+    items = public.get(f"/api/v1/offers?theme={TRAINING}&commune=41018").json()["results"]
     assert {item["name"] for item in items} == {"Accompagnement formation", town.pij_offer.name}
     assert public.get("/api/v1/offers?theme=cuisine").status_code == 400
 

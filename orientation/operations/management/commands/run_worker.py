@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from orientation.ingestion.tasks import ensure_scheduler
 from orientation.labels.tasks import ensure_labels_daily
+from orientation.operations.tasks import ensure_open_data_nightly
 from orientation.persons.tasks import ensure_persons_daily
 from orientation.referrals.tasks import ensure_referrals_daily
 from orientation.statistics.tasks import ensure_statistics_daily
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write("Tâche quotidienne des espaces personnels mise en file.")
         if ensure_statistics_daily():
             self.stdout.write("Tâche quotidienne des statistiques mise en file.")
+        if ensure_open_data_nightly():
+            self.stdout.write("Export quotidien des données ouvertes mis en file.")
         worker_options: dict[str, Any] = {"interval": options["interval"], "queue_name": "*", "startup_delay": False}
         if options["batch"]:
             worker_options["batch"] = True

@@ -218,7 +218,8 @@ class Command(ImportCommand):
             return 0
         studies = Study.objects.filter(identifier__in=sorted(absent_keys), closed_at__isnull=True)
         pks = list(studies.values_list("pk", flat=True))
-        Study.objects.filter(pk__in=pks).update(closed_at=timezone.now())
+        now = timezone.now()
+        Study.objects.filter(pk__in=pks).update(closed_at=now, updated_at=now)  # seen by updated_since=
         RecordProvenance.objects.filter(
             source=self.context.source,
             content_type__app_label="studies",

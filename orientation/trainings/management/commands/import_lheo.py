@@ -265,6 +265,9 @@ class Command(ImportCommand):
                 action_id__in=[pk for pk, _extra in changed_actions.values()], closed_at__isnull=True
             ).exclude(pk__in=[pk for pk in listed_sessions if pk is not None]),
         )
+        # A changed formation changes what its actions say (its title, its sessions…): each action's
+        # updated_at says so, for the re-users who sync with updated_since=.
+        Action.objects.filter(formation_id__in=formation_pks).update(updated_at=self.now)
         through = Formation.rome_fiches.through
         through.objects.filter(formation_id__in=formation_pks).delete()
         through.objects.bulk_create(
@@ -375,7 +378,9 @@ class Command(ImportCommand):
         pks = list(queryset.values_list("pk", flat=True))
         if not pks:
             return 0
-        model._default_manager.filter(pk__in=pks).update(closed_at=self.now)
+        # updated_at too: a re-user's incremental sync (updated_since=) sees what closed
+        stamp = {"updated_at": self.now} if any(field.name == "updated_at" for field in model._meta.fields) else {}
+        model._default_manager.filter(pk__in=pks).update(closed_at=self.now, **stamp)
         RecordProvenance.objects.filter(
             source=self.context.source,
             content_type__app_label="trainings",

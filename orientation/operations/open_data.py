@@ -1,0 +1,278 @@
+"""The catalogue as open data: one record per training action, place, occupation, study and label,
+written the same way in the API's pages (``api.catalogue``) and in the nightly files
+(``open_data_export``), each file listed in a manifest with its schema, licence and date.
+
+Files are JSON Lines (one record a line) compressed with gzip, with a CSV of the trainings and
+places, and the places and services in the data·inclusion schema. A file appears only whole: it
+is written under a temporary name, then renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from orientation.directory.models import Place, PlaceQuerySet
+from orientation.labels.models import Label
+from orientation.occupations.models import RomeFiche
+from orientation.studies.models import ATTRIBUTION, Study
+from orientation.trainings.models import Action
+
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+ODBL = "Open Database License (ODbL) 1.0"
+ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
+MANIFEST = "manifest.json"
+
+
+def training_item(action: Action) -> dict[str, Any]:
+    """An action with its formation and providers loaded."""
+    formation = action.formation
+    return {
+        "id": action.pk,
+        "number": action.number,
+        "title": formation.title,
+        "provider": (action.provider or formation.provider).name,
+        "city": action.city,
+        "postcode": action.postcode,
+        "commune_code": action.commune.code if action.commune else None,
+        "latitude": action.latitude,
+        "longitude": action.longitude,
+        "hours_total": action.hours_total,
+        "is_work_study": action.is_work_study,
+        "rncp_codes": formation.rncp_codes,
+        "rome_codes": formation.rome_codes,
+        "updated_at": action.updated_at,
+        "closed": action.closed_at is not None or formation.closed_at is not None,
+    }
+
+
+def training_rows() -> QuerySet[Action]:
+    return Action.objects.select_related("formation", "formation__provider", "provider", "commune")
+
+
+def place_item(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "organisation": place.organisation.name,
+        "typology": place.organisation.typology,
+        "address": place.address,
+        "postcode": place.postcode,
+        "city": place.commune.name if place.commune else place.city,
+        "commune_code": place.commune.code if place.commune else None,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "phone": place.phone,
+        "email": place.email,
+        "website": place.website,
+        "updated_at": place.updated_at,
+        "merged_into": place.duplicate_of_id,
+    }
+
+
+def place_rows() -> PlaceQuerySet:
+    return Place.objects.select_related("organisation", "commune")
+
+
+def occupation_item(fiche: RomeFiche) -> dict[str, Any]:
+    return {
+        "code": fiche.code,
+        "title": fiche.title,
+        "domaine": fiche.domaine.code if fiche.domaine else None,
+        "riasec_major": fiche.riasec_major,
+        "riasec_minor": fiche.riasec_minor,
+        "updated_at": fiche.updated_at,
+    }
+
+
+def occupation_rows() -> QuerySet[RomeFiche]:
+    return RomeFiche.objects.select_related("domaine")
+
+
+def study_item(study: Study) -> dict[str, Any]:
+    return {
+        "identifier": study.identifier,
+        "title": study.title,
+        "kind": study.kind,
+        "level": study.level,
+        "duration": study.duration,
+        "rncp_code": study.rncp_code,
+        "url": study.onisep_url,
+        "updated_at": study.updated_at,
+        "closed": study.closed_at is not None,
+    }
+
+
+def label_item(label: Label) -> dict[str, Any]:
+    return {
+        "id": label.pk,
+        "applicant": label.application.applicant_name,
+        "region": label.region.code,
+        "state": label.state,
+        "granted_on": label.granted_on,
+        "expires_on": label.expires_on,
+        "ended_on": label.ended_on,
+        "updated_at": label.updated_at,
+        "closed": label.state != Label.State.ACTIVE,
+    }
+
+
+def label_rows() -> QuerySet[Label]:
+    return Label.objects.select_related("application__grouping", "application__organisation", "region")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    rows: Callable[[], QuerySet[Any]]
+    item: Callable[[Any], dict[str, Any]]
+    #: where the schema of a record is documented (the API operation that answers the same records)
+    schema: str
+    licence: str = LICENCE
+    licence_url: str = LICENCE_URL
+    csv: bool = False
+    attribution: str = ""
+
+
+DATASETS = [
+    Dataset(
+        "formations",
+        "Actions de formation continue ouvertes",
+        lambda: training_rows().filter(closed_at__isnull=True, formation__closed_at__isnull=True),
+        training_item,
+        "/api/v1/openapi.json#/components/schemas/TrainingItemOut",
+        csv=True,
+    ),
+    Dataset(
+        "lieux",
+        "Lieux d’accueil (un par lieu réel)",
+        lambda: place_rows().canonical(),
+        place_item,
+        "/api/v1/openapi.json#/components/schemas/PlaceItemOut",
+        csv=True,
+    ),
+    Dataset(
+        "metiers",
+        "Fiches métiers du ROME 4.0",
+        occupation_rows,
+        occupation_item,
+        "/api/v1/openapi.json#/components/schemas/OccupationItemOut",
+    ),
+    Dataset(
+        "etudes",
+        "Études (fiches formations Idéo de l’Onisep)",
+        lambda: Study.objects.open(),
+        study_item,
+        "/api/v1/openapi.json#/components/schemas/StudyItemOut",
+        licence=ODBL,
+        licence_url=ODBL_URL,
+        attribution=ATTRIBUTION,
+    ),
+    Dataset(
+        "labels",
+        "Labels « Orientation pour tous » attribués, en vigueur ou terminés",
+        label_rows,
+        label_item,
+        "/api/v1/openapi.json#/components/schemas/LabelItemOut",
+    ),
+]
+
+
+def _records(dataset: Dataset) -> Iterator[dict[str, Any]]:
+    for row in dataset.rows().order_by("pk").iterator(chunk_size=2000):
+        yield dataset.item(row)
+
+
+def file_digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _entry(path: Path, dataset: Dataset, fmt: str, records: int, generated: str) -> dict[str, Any]:
+    return {
+        "file": path.name,
+        "dataset": dataset.name,
+        "title": dataset.title,
+        "format": fmt,
+        "records": records,
+        "bytes": path.stat().st_size,
+        "sha256": file_digest(path),
+        "schema": dataset.schema,
+        "licence": dataset.licence,
+        "licence_url": dataset.licence_url,
+        "attribution": dataset.attribution,
+        "generated_at": generated,
+    }
+
+
+def write_dataset(folder: Path, dataset: Dataset, generated: str) -> list[dict[str, Any]]:
+    """The dataset's files, each renamed into place once whole; their manifest entries."""
+    jsonl = folder / f"{dataset.name}.jsonl.gz"
+    table = folder / f"{dataset.name}.csv.gz"
+    temporary = [folder / f".{jsonl.name}.tmp", folder / f".{table.name}.tmp"]
+    count = 0
+    writer: Any = None
+    with contextlib.ExitStack() as files:
+        lines = files.enter_context(gzip.open(temporary[0], "wt", encoding="utf-8"))
+        text = (
+            files.enter_context(gzip.open(temporary[1], "wt", encoding="utf-8-sig", newline=""))
+            if dataset.csv
+            else None
+        )
+        for record in _records(dataset):
+            lines.write(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+            if text is not None:
+                if writer is None:
+                    writer = csv.DictWriter(text, fieldnames=list(record), delimiter=";")
+                    writer.writeheader()
+                writer.writerow({key: _cell(value) for key, value in record.items()})
+            count += 1
+    os.replace(temporary[0], jsonl)
+    entries = [_entry(jsonl, dataset, "JSON Lines (gzip)", count, generated)]
+    if dataset.csv:
+        os.replace(temporary[1], table)
+        entries.append(_entry(table, dataset, "CSV « ; » (gzip)", count, generated))
+    return entries
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    if value is None:
+        return ""
+    return value
+
+
+def write_manifest(folder: Path, entries: list[dict[str, Any]]) -> Path:
+    path = folder / MANIFEST
+    temporary = folder / f".{MANIFEST}.tmp"
+    temporary.write_text(
+        json.dumps({"generated_at": timezone.now().isoformat(), "files": entries}, ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    os.replace(temporary, path)
+    return path
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        return dict(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
