@@ -1,7 +1,8 @@
 """Keep secrets and personal data out of every log.
 
 Some addresses are secrets: the receiver's and the person's links of a referral, the e-mailed
-link that opens a second factor's enrolment. Whoever reads a log line holding one can open the
+link that opens a second factor's enrolment, a person's sign-in link and an alert's unsubscribe
+link, an OpenID provider's code on its way back. Whoever reads a log line holding one can open the
 page it leads to. And a log line is no place for a phone number or an e-mail address.
 
 - ``mask(text)``: the token of such a path becomes ``…``, e-mail addresses and French phone
@@ -23,8 +24,11 @@ from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 # The paths whose last segment opens something: see orientation/www/urls.py and backoffice/urls.py.
 _SECRET_PATH = re.compile(
-    r"(/orientation/(?:suivi|recevoir)/|/gestion/double-authentification/activer/)[^/\s?#\"']+",
+    r"(/orientation/(?:suivi|recevoir)/|/gestion/double-authentification/activer/|/mon-espace/alertes/)[^/\s?#\"']+",
 )
+# Query parameters that carry a secret: the person's sign-in link (« lien »), the OpenID provider's
+# authorisation code and state on their way back.
+_SECRET_QUERY = re.compile(r"([?&](?:lien|code|state)=)[^&\s#\"']+")
 _EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
 # French numbers written as people write them (+33 6…, 06 12 34 56 78, 06.12.34.56.78), and E.164.
 _PHONE = re.compile(r"(?<![\w/])(?:(?:\+|%2B|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)|\+\d{10,14}(?!\d)")
@@ -32,6 +36,7 @@ _PHONE = re.compile(r"(?<![\w/])(?:(?:\+|%2B|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}
 
 def mask(text: str) -> str:
     text = _SECRET_PATH.sub(r"\1…", text)
+    text = _SECRET_QUERY.sub(r"\1…", text)
     text = _EMAIL.sub("[adresse]", text)
     return _PHONE.sub("[numéro]", text)
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -33,6 +33,7 @@ from orientation.interests.questionnaire import questionnaire
 from orientation.interests.scoring import profile
 from orientation.occupations.models import RomeFiche
 from orientation.persons import oidc, selectors, services
+from orientation.persons.backends import PersonLinkBackend
 from orientation.persons.documents import passport_document
 from orientation.persons.models import Entry, EntryAttachment, SavedKind, SavedSearch, Section, Share
 from orientation.persons.pdf import passport_pdf
@@ -192,7 +193,10 @@ def link(request: HttpRequest) -> HttpResponse:
             "www/persons/link_confirm.html",
             {"title": "Ouvrir mon espace", "token": token, "next": next_url, "breadcrumb": _crumbs()},
         )
-    person = authenticate(request, sesame=token) if token else None
+    # The link's own backend, not django.contrib.auth.authenticate: a link is a signed token nobody
+    # can guess, and a stale one clicked again must not count as a failed password (django-axes
+    # would then lock every person behind the same address, a library's or a school's).
+    person = PersonLinkBackend().authenticate(request, sesame=token) if token else None
     if person is None:
         return render(
             request,

@@ -145,3 +145,12 @@ def test_the_next_page_survives_the_sign_in(client, mailoutbox, django_capture_o
         Client(), "camille@example.org", mailoutbox, django_capture_on_commit_callbacks, suite="https://example.com/"
     )
     assert "suite" not in path
+
+
+def test_stale_links_clicked_again_never_lock_out_the_address(client, mailoutbox, django_capture_on_commit_callbacks):
+    path = ask_link(client, "camille@example.org", mailoutbox, django_capture_on_commit_callbacks)
+    use_link(Client(), path)
+    for _ in range(8):  # the used link, clicked again and again from the same address
+        assert use_link(Client(), path).status_code == 410
+    fresh = ask_link(client, "autre@example.org", mailoutbox, django_capture_on_commit_callbacks)
+    assert use_link(client, fresh).status_code == 302
