@@ -56,7 +56,7 @@ test: install-dev quality
 	scripts/test_tools.sh
 	scripts/vendor_js.sh
 	$(MAKE) --no-print-directory test-telephony
-	$(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
+	redis=$$(scripts/redis.sh start) && REDIS_TEST_URL=$$redis $(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
 
 ## make test-telephony: real SIP calls (sipp) through Kamailio and the routing endpoint, on loopback
 test-telephony: install-dev

@@ -149,17 +149,42 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Caches. "default": each process's own memory on a laptop. "counters": what every process must
-# share (the audience's daily salt and visitors' digests, which only live there): the database on
-# a laptop (table created by a migration); in production both on Redis (see issue 18's notes).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "counters": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "orientation_counters",
-        "OPTIONS": {"MAX_ENTRIES": 500_000, "CULL_FREQUENCY": 10},
-    },
-}
+# Caches. "default": the rate limits, the towns located, the synonyms; "counters": what every
+# process must share (the audience's daily salt and visitors' digests, which only live there).
+# With REDIS_URL (production: several web hosts), both are on Redis (django-redis), shared by all
+# hosts; a Redis that does not answer within CACHE_TIMEOUT_SECONDS degrades to the database (the
+# code that reads the cache says how: utils.ratelimit, search.selectors), never a 500. Without it
+# (a laptop), "default" is each process's memory and "counters" the database (a migration's table).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
+if REDIS_URL:
+    _redis_options = {
+        "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "orientation",
+            "OPTIONS": _redis_options,
+        },
+        "counters": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "orientation-counters",
+            "OPTIONS": _redis_options,
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "orientation_counters",
+            "OPTIONS": {"MAX_ENTRIES": 500_000, "CULL_FREQUENCY": 10},
+        },
+    }
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -4,12 +4,14 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from orientation.api.urls import api
+from orientation.www.health_views import readiness
 from orientation.www.sitemaps import SITEMAPS
 
 # The admin, like the back-office, asks staff for a second factor (django-otp).
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
+    path("sante/", readiness, name="readiness"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("gestion/", include("orientation.www.backoffice.urls")),

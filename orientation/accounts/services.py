@@ -20,7 +20,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orientation.accounts.models import User
 from orientation.utils.mail import compose, send_after_commit
+from orientation.utils.ratelimit import Unavailable, allow
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +62,11 @@ def enrolment_link_send(*, user: User) -> None:
         )
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise EnrolmentError("Ce compte a déjà une application d’authentification.")
-    key = f"second-factor-links:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > LINKS_PER_HOUR:
+    try:
+        allowed = allow("second-factor-links", str(user.pk), limit=LINKS_PER_HOUR, window_seconds=3600)
+    except Unavailable:
+        raise EnrolmentError("Envoi momentanément impossible : réessayez dans quelques minutes.") from None
+    if not allowed:
         raise EnrolmentError(
             f"{LINKS_PER_HOUR} liens ont déjà été envoyés cette heure-ci : utilisez le dernier reçu, ou réessayez "
             "plus tard."

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 
 from orientation.ingestion.models import Source
+from orientation.utils.cache import cached
 
 #: whether the data is the demo's changes only when data is loaded: looked up once a minute
 DEMO_DATA_CACHE_SECONDS = 60
@@ -13,9 +13,7 @@ DEMO_DATA_CACHE_SECONDS = 60
 
 def demo_data_loaded() -> bool:
     return bool(
-        cache.get_or_set(
-            "site:demo-data", lambda: Source.objects.filter(kind=Source.Kind.DEMO).exists(), DEMO_DATA_CACHE_SECONDS
-        )
+        cached("site:demo-data", lambda: Source.objects.filter(kind=Source.Kind.DEMO).exists(), DEMO_DATA_CACHE_SECONDS)
     )
 
 

@@ -6,6 +6,7 @@ provider's access tokens as bearers, checked at its user info endpoint."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from functools import cache
 from typing import Any
@@ -97,7 +98,10 @@ def person_for_bearer(token: str) -> User | None:
     if not oidc_enabled() or not token or len(token) > 4000:
         return None
     key = "persons:bearer:" + hashlib.sha256(token.encode()).hexdigest()
-    person_id = shared_cache.get(key)
+    try:
+        person_id = shared_cache.get(key)
+    except Exception:  # the shared cache does not answer: ask the provider each time meanwhile
+        person_id = None
     if person_id is None:
         oidc = client()
         try:
@@ -107,5 +111,6 @@ def person_for_bearer(token: str) -> User | None:
         if not claims.get("sub"):
             return None
         person_id = person_from_identity(issuer=settings.OIDC_ISSUER, claims=claims).pk
-        shared_cache.set(key, person_id, BEARER_CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            shared_cache.set(key, person_id, BEARER_CACHE_SECONDS)
     return User.objects.filter(pk=person_id, is_person=True, is_active=True).first()

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
-from django.core.cache import cache
 
 from orientation.search.analysis import folded, query_words
 from orientation.search.documents import SearchDocument
@@ -19,6 +18,7 @@ from orientation.search.postgres_backend import PostgresBackend
 from orientation.search.query import SearchQuery, SearchResults
 from orientation.search.tantivy_backend import TantivyBackend
 from orientation.territories.geocoding import Geocoder
+from orientation.utils.cache import cached
 
 
 class SearchBackend(Protocol):
@@ -49,14 +49,13 @@ SYNONYMS_CACHE_KEY = "search:synonyms"
 
 def synonyms() -> dict[str, list[str]]:
     """The operators' synonyms, folded, cached for a minute."""
-    found: dict[str, list[str]] = cache.get_or_set(  # type: ignore[assignment]  # never None here
+    return cached(
         SYNONYMS_CACHE_KEY,
         lambda: {
             folded(term): query_words(expansion) for term, expansion in Synonym.objects.values_list("term", "expansion")
         },
         60,
     )
-    return found
 
 
 def search(query: SearchQuery) -> SearchResults:
@@ -84,7 +83,8 @@ def locate(where: str) -> Location | None:
     text = " ".join((where or "").split())
     key = "search:locate:" + hashlib.sha256(text.lower().encode()).hexdigest()
     # An unknown place is cached too (as False: the cache cannot tell None from missing).
-    return cache.get_or_set(key, lambda: _locate(text) or False, LOCATE_CACHE_SECONDS) or None
+    found: Location | bool = cached(key, lambda: _locate(text) or False, LOCATE_CACHE_SECONDS)
+    return found if isinstance(found, Location) else None
 
 
 def _locate(text: str) -> Location | None:

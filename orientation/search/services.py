@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache import cache
-
 from orientation.search.documents import all_documents
 from orientation.search.models import Synonym
 from orientation.search.selectors import SYNONYMS_CACHE_KEY, backend
+from orientation.utils.cache import forget
 
 
 def search_index_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
@@ -19,5 +18,5 @@ def search_index_rebuild(*, progress: Callable[[int], None] | None = None) -> in
 def synonym_save(*, term: str, expansion: str) -> Synonym:
     """Add or change a synonym; searches use it within a minute (at once in this process)."""
     synonym, _created = Synonym.objects.update_or_create(term=term.strip().lower(), defaults={"expansion": expansion})
-    cache.delete(SYNONYMS_CACHE_KEY)
+    forget(SYNONYMS_CACHE_KEY)
     return synonym

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from orientation.territories.geo import bounding_box
 from orientation.territories.models import Commune
+from orientation.utils.cache import cached
 
 WIDTH, HEIGHT = 640, 400
 KM_PER_DEGREE = 111.195
@@ -83,7 +83,7 @@ def _background(frame: _Frame) -> str:
         "maps:background:"
         + hashlib.sha256(f"{frame.latitude:.4f}:{frame.longitude:.4f}:{frame.radius_km:.2f}".encode()).hexdigest()
     )
-    return str(cache.get_or_set(key, lambda: _draw_background(frame), BACKGROUND_CACHE_SECONDS))
+    return str(cached(key, lambda: _draw_background(frame), BACKGROUND_CACHE_SECONDS))
 
 
 def _draw_background(frame: _Frame) -> str:

@@ -163,6 +163,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "email", "Trop de liens demandés pour cette adresse ou depuis votre connexion : réessayez dans une heure."
         )
         return render(request, "www/persons/sign_in.html", context, status=429)
+    except services.LinksUnavailable:
+        form.add_error(None, "L’envoi des liens est momentanément indisponible : réessayez dans quelques minutes.")
+        return render(request, "www/persons/sign_in.html", context, status=503)
     return render(
         request,
         "www/persons/link_sent.html",

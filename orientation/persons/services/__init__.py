@@ -6,6 +6,7 @@ document imported). Every public function is one transaction; e-mails go after t
 Callers import from this package."""
 
 from orientation.persons.services.accounts import (
+    LinksUnavailable,
     TooManyLinks,
     normalise_email,
     person_erase,
@@ -48,6 +49,7 @@ from orientation.persons.services.sharing import (
 __all__ = [
     "SHARE_MONTHS",
     "DocumentRefused",
+    "LinksUnavailable",
     "TooManyLinks",
     "attachment_check",
     "attachment_delete",

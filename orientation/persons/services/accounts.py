@@ -24,13 +24,18 @@ from orientation.persons.models import Entry, EntryAttachment, Identity, SavedIt
 from orientation.referrals import services as referral_services
 from orientation.referrals.models import Referral
 from orientation.utils.mail import send_after_commit, site_url
-from orientation.utils.ratelimit import allow
+from orientation.utils.ratelimit import Unavailable, allow
 
 EMAIL_MAX = 254
 
 
 class TooManyLinks(Exception):
     """More sign-in links asked than the limits allow: nothing sent."""
+
+
+class LinksUnavailable(Exception):
+    """The limits cannot be counted (the shared cache does not answer): nothing sent, they fail
+    closed, so that nobody floods a mailbox meanwhile."""
 
 
 def normalise_email(email: str) -> str:
@@ -77,9 +82,16 @@ def sign_in_link_request(*, email: str, client: str, next_url: str = "") -> None
     At most PERSON_LINKS_PER_HOUR links an hour for one address, and
     PERSON_LINKS_PER_ADDRESS_PER_HOUR from one network: beyond, ``TooManyLinks``."""
     address = normalise_email(email)
-    if not allow("person-link-network", client, limit=settings.PERSON_LINKS_PER_ADDRESS_PER_HOUR, window_seconds=3600):
-        raise TooManyLinks
-    if not allow("person-link-email", address.lower(), limit=settings.PERSON_LINKS_PER_HOUR, window_seconds=3600):
+    try:
+        per_network = allow(
+            "person-link-network", client, limit=settings.PERSON_LINKS_PER_ADDRESS_PER_HOUR, window_seconds=3600
+        )
+        per_address = per_network and allow(
+            "person-link-email", address.lower(), limit=settings.PERSON_LINKS_PER_HOUR, window_seconds=3600
+        )
+    except Unavailable:
+        raise LinksUnavailable from None
+    if not (per_network and per_address):
         raise TooManyLinks
     user = User.objects.filter(email__iexact=address).first()
     if user is not None and not user.is_person:
