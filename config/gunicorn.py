@@ -8,3 +8,7 @@ logger_class = "orientation.utils.log_privacy.GunicornLogger"
 
 # A worker is killed after this many seconds: database waits stop well before (config/wsgi.py).
 timeout = 30
+
+# The load balancer's request id (X-Request-ID, deploy/haproxy/haproxy.cfg) ends each access-log
+# line, so that one request is followed from the balancer to the web host.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}i)s'
