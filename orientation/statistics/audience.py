@@ -5,9 +5,10 @@ the CNIL's exemption for audience measurement (and further: no cookie at all).
   from the user agent, then forgotten), the domain of the site it came from (another site's
   only), and whether it is the visitor's first page of the day (an entry).
 - **Visits, estimated as privacy-first analytics do**: a digest of the address and the user
-  agent under a salt that changes every day; the salt lives in the shared cache for the day and
-  is never stored elsewhere; the digests live in that cache for the day too, only to tell a new
-  visitor from a known one, then expire. No address, user agent or digest reaches the database.
+  agent under a salt that changes every day, derived from the deployment's secret and the date
+  (never stored); the digests live in the shared cache for the day only, to tell a new visitor from
+  a known one, then expire. No address, user agent or digest reaches the database's tables. A
+  page view touches nothing but memory: no cache, no database, no cookie.
 - **Opting out**: a ``DNT: 1`` or ``Sec-GPC: 1`` header is obeyed: that request is not counted.
 - **No database write per request**: each process adds its counts in memory and writes them in
   one transaction every ``FLUSH_SECONDS``, in a thread of its own so that no visitor waits (a
@@ -17,10 +18,10 @@ the CNIL's exemption for audience measurement (and further: no cookie at all).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
-import secrets
 import threading
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -101,24 +103,16 @@ class Buffer:
 BUFFER = Buffer()
 
 
+@functools.lru_cache(maxsize=2)
 def _salt(day: date) -> bytes:
-    """The day's salt, shared by every process through the cache, never stored elsewhere."""
-    cache = caches["counters"]
-    key = f"audience:salt:{day.isoformat()}"
-    cache.add(key, secrets.token_hex(32), DAY_SECONDS)
-    salt = cache.get(key) or secrets.token_hex(32)
-    return str(salt).encode()
-
-
-_salts: dict[date, bytes] = {}
+    """The day's salt: derived from the deployment's secret and the date, the same in every
+    process without being stored anywhere, and another one tomorrow. Nothing it digested is kept
+    past the day, so there is nothing for it to be matched against later."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"audience-salt:{day.isoformat()}".encode(), hashlib.sha256).digest()
 
 
 def visitor_digest(day: date, address: str, user_agent: str) -> str:
-    salt = _salts.get(day)
-    if salt is None:
-        _salts.clear()  # yesterday's salt is forgotten with the day
-        salt = _salts[day] = _salt(day)
-    return hmac.new(salt, f"{address}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_salt(day), f"{address}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def count_page(*, page_type: str, address: str, user_agent: str, referrer: str, own_host: str) -> None:

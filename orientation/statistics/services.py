@@ -73,7 +73,7 @@ def statistics_daily_purge() -> int:
     cache = caches["counters"]
     if not isinstance(cache, DatabaseCache):
         return 0  # Redis forgets on its own, when a key expires
-    table = connection.ops.quote_name(str(settings.CACHES["counters"]["LOCATION"]))  # type: ignore[index]
+    table = connection.ops.quote_name(str(settings.CACHES["counters"]["LOCATION"]))
     with transaction.atomic(), connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])

@@ -27,11 +27,6 @@ COMPUTER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 ADDRESS = "203.0.113.57"
 
 
-@pytest.fixture(autouse=True)
-def fresh_salts():
-    audience._salts.clear()
-
-
 @pytest.fixture
 def demo():
     run_command("load_demo_data")
