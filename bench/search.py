@@ -332,6 +332,21 @@ def bench_audience(seconds: float) -> float:
     return p95
 
 
+def bench_environment() -> dict[str, str]:
+    """The environment of the benchmarks' database and index under var/bench/ (made by prepare)."""
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'search.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(folder / "search-index"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SEARCH_BACKEND": "tantivy",
+    }
+
+
 def prepare(data: Path, actions: int, env: dict[str, str], fresh: bool, reuse_index: bool) -> None:
     database = ROOT / "var" / "bench" / "search.sqlite3"
     ready = ROOT / "var" / "bench" / f"search-{actions}.ready"
@@ -366,17 +381,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("all", "engine", "http", "audience"), default="all")
     options = parser.parse_args()
     data = Path(options.open_data).resolve()
-    folder = ROOT / "var" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'search.sqlite3'}",
-        "SEARCH_INDEX_DIR": str(folder / "search-index"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SEARCH_BACKEND": "tantivy",
-    }
+    env = bench_environment()
     if options.part == "audience":
         run(["migrate", "--noinput", "-v", "0"], env)  # the middleware alone needs no catalogue
     else:

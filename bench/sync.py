@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from bench.import_reference import ROOT
-from bench.search import _get, prepare
+from bench.search import _get, bench_environment, prepare
 from orientation.utils.net import free_port
 
 
@@ -59,16 +59,7 @@ def main() -> None:
     parser.add_argument("open_data", nargs="?", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--actions", type=int, default=230_000)
     options = parser.parse_args()
-    folder = ROOT / "var" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'search.sqlite3'}",
-        "SEARCH_INDEX_DIR": str(folder / "search-index"),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
+    env = bench_environment()
     prepare(Path(options.open_data).resolve(), options.actions, env, fresh=False, reuse_index=True)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))

@@ -134,6 +134,16 @@ def gunicorn_server(folder: Path, database_url: str, workers: int = 1, **environ
             server.wait(timeout=20)
 
 
+def migrated_sqlite_database(folder: Path, name: str) -> Path:
+    """A SQLite file migrated by a process of its own, for the real servers a test starts."""
+    database = folder / name
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=REPOSITORY, check=True, env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    return database
+
+
 def run_command(name: str, *args: str, **options: object) -> str:
     """Run a management command and return what it printed (stdout and stderr)."""
     out = StringIO()

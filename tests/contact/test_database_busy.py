@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -22,18 +20,13 @@ from django.test import Client
 
 from orientation.contact import services
 from orientation.contact.models import Callback, Interaction
-from tests.conftest import REPOSITORY, gunicorn_server
+from tests.conftest import gunicorn_server, migrated_sqlite_database
 
 
 @pytest.fixture(scope="module")
 def migrated_sqlite(tmp_path_factory):
     folder = tmp_path_factory.mktemp("busy")
-    database = folder / "busy.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPOSITORY, check=True, env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    return folder, database
+    return folder, migrated_sqlite_database(folder, "busy.sqlite3")
 
 
 def write_lock(database):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +13,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from tests.conftest import REPOSITORY, gunicorn_server
+from tests.conftest import gunicorn_server, migrated_sqlite_database
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "")
 
@@ -36,12 +34,7 @@ def redis_url() -> str:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hosts")
-    database = folder / "shared.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPOSITORY, check=True, env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    return folder, database
+    return folder, migrated_sqlite_database(folder, "shared.sqlite3")
 
 
 def ask_link(base: str, email: str) -> int:
