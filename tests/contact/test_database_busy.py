@@ -30,8 +30,9 @@ def migrated_sqlite(tmp_path_factory):
 
 
 def write_lock(database):
-    """Another process's write transaction, held until closed."""
-    holder = sqlite3.connect(database, isolation_level=None, timeout=0)
+    """Another process's write transaction, held until closed. It waits its turn: a server's own
+    short write (a worker's audience counts, written every 30 s in a thread) may be under way."""
+    holder = sqlite3.connect(database, isolation_level=None, timeout=10)
     holder.execute("BEGIN IMMEDIATE")
     return holder
 
