@@ -89,10 +89,14 @@ def audience_counts_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """What a test put in the process's cache (synonyms, towns located) stays with it."""
+    """What a test put in the process's cache (synonyms, towns located) or memory (the
+    vocabularies suggested as one types) stays with it."""
     from django.core.cache import cache
 
+    from orientation.persons.selectors import forget_vocabularies
+
     cache.clear()
+    forget_vocabularies()
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -19,7 +18,7 @@ from orientation.api.pagination import PageOut, PageParams, keyset_page
 from orientation.api.schemas import ErrorOut
 from orientation.api.views import occupations, places, trainings
 from orientation.operations import open_data
-from orientation.studies.models import ATTRIBUTION, Study
+from orientation.studies.models import ATTRIBUTION
 
 studies = Router(tags=["Études (formation initiale, Onisep)"])
 label_changes = Router(tags=["Registre du label"])
@@ -124,6 +123,17 @@ class LabelPageOut(PageOut):
     results: list[LabelItemOut]
 
 
+def dataset_page(request: HttpRequest, name: str, params: PageParams) -> dict[str, Any]:
+    """A page of an open-data set (``open_data.DATASET``): the rows on offer today, or with
+    ``updated_since`` every row that changed, the closed ones flagged; under the set's licence."""
+    dataset = open_data.DATASET[name]
+    rows = dataset.rows() if params.updated_since else dataset.current()
+    page, envelope = keyset_page(request, rows, params, licence=dataset.licence)
+    if dataset.attribution:
+        envelope["attribution"] = dataset.attribution
+    return {**envelope, "results": [dataset.item(row) for row in page]}
+
+
 @trainings.get(
     "",
     response={200: TrainingPageOut, **ERRORS},
@@ -131,14 +141,7 @@ class LabelPageOut(PageOut):
     description="Les actions ouvertes (avec `updated_since`, aussi celles retirées depuis). " + SYNC,
 )
 def list_trainings(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    rows = open_data.training_rows()
-    if not params.updated_since:
-        rows = rows.filter(closed_at__isnull=True, formation__closed_at__isnull=True)
-    page, envelope = keyset_page(request, rows, params)
-    return {
-        **envelope,
-        "results": [open_data.training_item(action) for action in page],
-    }
+    return dataset_page(request, "formations", params)
 
 
 @places.get(
@@ -149,14 +152,7 @@ def list_trainings(request: HttpRequest, params: Query[PageParams]) -> dict[str,
     "`updated_since`, les doublons fusionnés depuis viennent aussi, `merged_into` disant le lieu retenu). " + SYNC,
 )
 def list_places(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    rows = open_data.place_rows()
-    if not params.updated_since:
-        rows = rows.canonical()
-    page, envelope = keyset_page(request, rows, params)
-    return {
-        **envelope,
-        "results": [open_data.place_item(place) for place in page],
-    }
+    return dataset_page(request, "lieux", params)
 
 
 @occupations.get(
@@ -167,11 +163,7 @@ def list_places(request: HttpRequest, params: Query[PageParams]) -> dict[str, An
     "`GET /api/v1/occupations/{code}`. " + SYNC,
 )
 def list_occupations(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    page, envelope = keyset_page(request, open_data.occupation_rows(), params)
-    return {
-        **envelope,
-        "results": [open_data.occupation_item(fiche) for fiche in page],
-    }
+    return dataset_page(request, "metiers", params)
 
 
 @studies.get(
@@ -179,16 +171,10 @@ def list_occupations(request: HttpRequest, params: Query[PageParams]) -> dict[st
     response={200: StudyPageOut, **ERRORS},
     summary="Les études (fiches formations Idéo de l’Onisep), pour les synchroniser",
     description=f"{ATTRIBUTION} Les études proposées (avec `updated_since`, aussi celles retirées du fichier "
-    "depuis). " + SYNC,
+    "depuis), sous licence ODbL. " + SYNC,
 )
 def list_studies(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    rows = Study.objects.all() if params.updated_since else Study.objects.open()
-    page, envelope = keyset_page(request, rows, params)
-    return {
-        **envelope,
-        "attribution": ATTRIBUTION,
-        "results": [open_data.study_item(study) for study in page],
-    }
+    return dataset_page(request, "etudes", params)
 
 
 @label_changes.get(
@@ -199,9 +185,4 @@ def list_studies(request: HttpRequest, params: Query[PageParams]) -> dict[str, A
     "de sa dernière modification ; le registre du jour avec ses sites : `GET /api/v1/labels`. " + SYNC,
 )
 def list_label_changes(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    rows = open_data.label_rows()
-    page, envelope = keyset_page(request, rows, params, changed_since=lambda since: Q(updated_at__gt=since))
-    return {
-        **envelope,
-        "results": [open_data.label_item(label) for label in page],
-    }
+    return dataset_page(request, "labels", params)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -23,12 +22,11 @@ from django.utils.dateparse import parse_datetime
 from ninja import Field, Schema
 
 from orientation.api.errors import ApiError
+from orientation.utils.documents import LICENCE
 
 M = TypeVar("M", bound=Model)
 
 PAGE_MAX = 1000
-#: the licence of the catalogue's open data (the Onisep's studies: ODbL, said on their endpoint)
-LICENCE = "Licence Ouverte 2.0 (Etalab)"
 
 
 class InvalidCursor(ApiError):
@@ -78,17 +76,12 @@ def parse_since(value: str) -> datetime | None:
 
 
 def keyset_page(
-    request: HttpRequest,
-    rows: QuerySet[M],
-    params: PageParams,
-    *,
-    changed_since: Callable[[datetime], Q] | None = None,
+    request: HttpRequest, rows: QuerySet[M], params: PageParams, *, licence: str = LICENCE
 ) -> tuple[list[M], dict[str, Any]]:
-    """A page of ``rows`` (which hold ``updated_at``) after the cursor, and the page's envelope.
-    ``changed_since`` says what changed after a moment (``updated_at`` by default)."""
+    """A page of ``rows`` (which hold ``updated_at``) after the cursor, and the page's envelope."""
     since = parse_since(params.updated_since)
     if since is not None:
-        rows = rows.filter(changed_since(since) if changed_since else Q(updated_at__gt=since))
+        rows = rows.filter(updated_at__gt=since)
     if params.cursor:
         moment, pk = decode_cursor(params.cursor)
         rows = rows.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, pk__gt=pk))
@@ -101,4 +94,4 @@ def keyset_page(
         query = request.GET.copy()
         query["cursor"] = cursor
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    return page, {"count": len(page), "next_cursor": cursor, "next": next_url, "licence": LICENCE}
+    return page, {"count": len(page), "next_cursor": cursor, "next": next_url, "licence": licence}

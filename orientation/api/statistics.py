@@ -42,10 +42,16 @@ class MonthOut(Schema):
     empty_searches: int
 
 
+class ResultRangeOut(Schema):
+    range: str = Field(description="« 0 », « 1-9 », « 10-49 », « 50-199 » ou « 200+ » résultats")
+    searches: int
+
+
 class SearchesOut(Schema):
     kind: str
     searches: int
     without_result: int
+    by_result_count: list[ResultRangeOut]
 
 
 class RegionCountOut(Schema):

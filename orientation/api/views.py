@@ -28,6 +28,7 @@ from orientation.directory.selectors import canonical_place_id, place_detail
 from orientation.ingestion.selectors import feeds_health
 from orientation.occupations.models import RomeFiche
 from orientation.occupations.selectors import occupation_detail, skill_groups
+from orientation.operations import open_data
 from orientation.search.query import UNLOCATED, Kind, SearchQuery, Sort
 from orientation.search.selectors import locate, search
 from orientation.studies.models import ATTRIBUTION
@@ -174,23 +175,10 @@ def get_place(request: HttpRequest, place_id: int) -> dict[str, object]:
     if detail is None:
         raise NotFound(f"Aucun lieu n° {place_id}.")
     place = detail.place
-    organisation = place.organisation
     return {
-        "id": place.pk,
-        "name": place.name,
-        "organisation": organisation.name,
-        "typology": organisation.typology,
-        "siret": organisation.siret,
-        "address": place.address,
+        **open_data.place_item(place),
+        "siret": place.organisation.siret,
         "address_complement": place.address_complement,
-        "postcode": place.postcode,
-        "city": place.commune.name if place.commune else place.city,
-        "commune_code": place.commune.code if place.commune else None,
-        "latitude": place.latitude,
-        "longitude": place.longitude,
-        "phone": place.phone,
-        "email": place.email,
-        "website": place.website,
         "opening_hours": [{"day": day, "hours": hours} for day, hours in place.hours.weekly_lines()],
         "offers": detail.offers,
         "merged_ids": detail.duplicate_ids,

@@ -28,12 +28,11 @@ from orientation.directory.models import Place, PlaceQuerySet
 from orientation.labels.models import Label
 from orientation.occupations.models import RomeFiche
 from orientation.studies.models import ATTRIBUTION, Study
+from orientation.studies.models import LICENCE_URL as ODBL_URL
 from orientation.trainings.models import Action
+from orientation.utils.documents import LICENCE, LICENCE_URL
 
-LICENCE = "Licence Ouverte 2.0 (Etalab)"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ODBL = "Open Database License (ODbL) 1.0"
-ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 MANIFEST = "manifest.json"
 
 
@@ -138,7 +137,10 @@ def label_rows() -> QuerySet[Label]:
 class Dataset:
     name: str
     title: str
+    #: every row, the closed ones included (what ``updated_since=`` reads)
     rows: Callable[[], QuerySet[Any]]
+    #: the rows on offer today (the nightly file, a first sync)
+    current: Callable[[], QuerySet[Any]]
     item: Callable[[Any], dict[str, Any]]
     #: where the schema of a record is documented (the API operation that answers the same records)
     schema: str
@@ -152,6 +154,7 @@ DATASETS = [
     Dataset(
         "formations",
         "Actions de formation continue ouvertes",
+        training_rows,
         lambda: training_rows().filter(closed_at__isnull=True, formation__closed_at__isnull=True),
         training_item,
         "/api/v1/openapi.json#/components/schemas/TrainingItemOut",
@@ -160,6 +163,7 @@ DATASETS = [
     Dataset(
         "lieux",
         "Lieux d’accueil (un par lieu réel)",
+        place_rows,
         lambda: place_rows().canonical(),
         place_item,
         "/api/v1/openapi.json#/components/schemas/PlaceItemOut",
@@ -169,12 +173,14 @@ DATASETS = [
         "metiers",
         "Fiches métiers du ROME 4.0",
         occupation_rows,
+        occupation_rows,
         occupation_item,
         "/api/v1/openapi.json#/components/schemas/OccupationItemOut",
     ),
     Dataset(
         "etudes",
         "Études (fiches formations Idéo de l’Onisep)",
+        Study.objects.all,
         lambda: Study.objects.open(),
         study_item,
         "/api/v1/openapi.json#/components/schemas/StudyItemOut",
@@ -186,14 +192,18 @@ DATASETS = [
         "labels",
         "Labels « Orientation pour tous » attribués, en vigueur ou terminés",
         label_rows,
+        label_rows,
         label_item,
         "/api/v1/openapi.json#/components/schemas/LabelItemOut",
     ),
 ]
 
 
+DATASET = {dataset.name: dataset for dataset in DATASETS}
+
+
 def _records(dataset: Dataset) -> Iterator[dict[str, Any]]:
-    for row in dataset.rows().order_by("pk").iterator(chunk_size=2000):
+    for row in dataset.current().order_by("pk").iterator(chunk_size=2000):
         yield dataset.item(row)
 
 
@@ -205,21 +215,49 @@ def file_digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _entry(path: Path, dataset: Dataset, fmt: str, records: int, generated: str) -> dict[str, Any]:
+def file_entry(
+    path: Path,
+    *,
+    dataset: str,
+    title: str,
+    fmt: str,
+    records: int | None,
+    schema: str,
+    generated: str,
+    licence: str = LICENCE,
+    licence_url: str = LICENCE_URL,
+    attribution: str = "",
+) -> dict[str, Any]:
+    """A file's line in the manifest."""
     return {
         "file": path.name,
-        "dataset": dataset.name,
-        "title": dataset.title,
+        "dataset": dataset,
+        "title": title,
         "format": fmt,
         "records": records,
         "bytes": path.stat().st_size,
         "sha256": file_digest(path),
-        "schema": dataset.schema,
-        "licence": dataset.licence,
-        "licence_url": dataset.licence_url,
-        "attribution": dataset.attribution,
+        "schema": schema,
+        "licence": licence,
+        "licence_url": licence_url,
+        "attribution": attribution,
         "generated_at": generated,
     }
+
+
+def _entry(path: Path, dataset: Dataset, fmt: str, records: int, generated: str) -> dict[str, Any]:
+    return file_entry(
+        path,
+        dataset=dataset.name,
+        title=dataset.title,
+        fmt=fmt,
+        records=records,
+        schema=dataset.schema,
+        generated=generated,
+        licence=dataset.licence,
+        licence_url=dataset.licence_url,
+        attribution=dataset.attribution,
+    )
 
 
 def write_dataset(folder: Path, dataset: Dataset, generated: str) -> list[dict[str, Any]]:

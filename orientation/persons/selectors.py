@@ -4,17 +4,21 @@ and, for an adviser, a passport shared with them."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from orientation.accounts.models import User
-from orientation.occupations.models import Skill
+from orientation.occupations.models import Appellation, RomeFiche, Skill
 from orientation.persons.documents import passport_entries
 from orientation.persons.models import Entry, Reading, SavedItem, SavedSearch, Section, Share
 from orientation.persons.rules import SECTION_HINTS
 from orientation.referrals.models import Referral
 from orientation.studies.models import Study
+from orientation.utils.text import fold_accents
 
 
 @dataclass
@@ -80,27 +84,105 @@ def saved_searches_of(person: User) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(person=person)
 
 
-def skill_suggestions(text: str, limit: int = 10) -> list[str]:
-    """ROME skills whose label holds what is typed, those that start with it first."""
-    text = " ".join(text.split())[:100]
-    if len(text) < 2:
-        return []
-    starting = list(
-        Skill.objects.filter(label__istartswith=text).order_by("label").values_list("label", flat=True)[:limit]
+# -- suggestions as one types --------------------------------------------------------------
+#
+# A person types on a phone, often without accents (« securite », « preparations »): the words
+# typed are matched, accents and case aside, against the start of the label's words, in any
+# order. The vocabularies (ROME skills, fiches and appellations, open studies) are read once per
+# process and read again when their table changes (its row count and highest key) or after
+# ``VOCABULARY_SECONDS``.
+
+VOCABULARY_SECONDS = 600
+
+
+def _folded(text: str) -> str:
+    return " ".join(
+        fold_accents(text).lower().replace("’", " ").replace("'", " ").replace("-", " ").replace("/", " ").split()
     )
-    if len(starting) < limit:
-        holding = Skill.objects.filter(label__icontains=text).exclude(label__istartswith=text)
-        starting += list(holding.order_by("label").values_list("label", flat=True)[: limit - len(starting)])
-    return list(dict.fromkeys(starting))
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    fingerprint: tuple[Any, ...]
+    read_at: float
+    #: (folded label, its words, value, label)
+    items: list[tuple[str, frozenset[str], str, str]]
+
+
+_VOCABULARIES: dict[str, _Vocabulary] = {}
+
+
+def forget_vocabularies() -> None:
+    """Read the vocabularies again at the next suggestion (a table's rows replaced by as many
+    under the same keys keeps its fingerprint)."""
+    _VOCABULARIES.clear()
+
+
+def _vocabulary(name: str, rows: QuerySet[Any], pairs: Callable[[], Iterable[tuple[str, str]]]) -> _Vocabulary:
+    fingerprint = tuple(rows.aggregate(count=Count("pk"), last=Max("pk")).values())
+    known = _VOCABULARIES.get(name)
+    if known and known.fingerprint == fingerprint and time.monotonic() - known.read_at < VOCABULARY_SECONDS:
+        return known
+    items = []
+    for value, label in pairs():
+        folded = _folded(label)
+        items.append((folded, frozenset(folded.split()), value, label))
+    _VOCABULARIES[name] = vocabulary = _Vocabulary(fingerprint, time.monotonic(), items)
+    return vocabulary
+
+
+def _suggest(vocabulary: _Vocabulary, text: str, limit: int) -> list[tuple[str, str]]:
+    """(value, label) of the entries whose words start with each word typed: those whose label
+    starts with what is typed first, then those that start with its first word, then the
+    shortest (the closest to what is typed)."""
+    wanted = _folded(text)[:100]
+    if len(wanted) < 2:
+        return []
+    words = wanted.split()
+    found: list[tuple[bool, bool, int, str, str, str]] = []
+    for folded, label_words, value, label in vocabulary.items:
+        if not all(typed in folded for typed in words):  # cheap, and true of most that match
+            continue
+        if folded.startswith(wanted) or all(any(word.startswith(typed) for word in label_words) for typed in words):
+            found.append(
+                (not folded.startswith(wanted), not folded.startswith(words[0]), len(folded), folded, value, label)
+            )
+    found.sort()
+    return list(dict.fromkeys((value, label) for *_rank, value, label in found))[:limit]
+
+
+def skill_suggestions(text: str, limit: int = 10) -> list[str]:
+    """ROME skills matching what is typed (their label)."""
+    skills = Skill.objects.all()
+    vocabulary = _vocabulary(
+        "skills", skills, lambda: ((label, label) for label in skills.values_list("label", flat=True))
+    )
+    return list(dict.fromkeys(value for value, _label in _suggest(vocabulary, text, limit)))
 
 
 def study_suggestions(text: str, limit: int = 10) -> list[tuple[str, str]]:
-    """Onisep formations whose title holds what is typed: (identifier, title)."""
-    text = " ".join(text.split())[:100]
-    if len(text) < 2:
-        return []
-    rows = Study.objects.open().filter(title__icontains=text).order_by("title")
-    return list(rows.values_list("identifier", "title")[:limit])
+    """Open Onisep formations matching what is typed: (identifier, title)."""
+    studies = Study.objects.open()
+    vocabulary = _vocabulary("studies", studies, lambda: studies.values_list("identifier", "title"))
+    return _suggest(vocabulary, text, limit)
+
+
+def occupation_suggestions(text: str, limit: int = 10) -> list[tuple[str, str]]:
+    """ROME fiches whose title or one of whose appellations matches what is typed:
+    (« code — title », code), each fiche once."""
+    appellations = Appellation.objects.all()
+
+    def pairs() -> Iterator[tuple[str, str]]:
+        for code, title in RomeFiche.objects.values_list("code", "title"):
+            yield f"{code} — {title}", title
+        for code, label in appellations.values_list("fiche__code", "label"):
+            yield f"{code} — {label}", label
+
+    vocabulary = _vocabulary("occupations", appellations, pairs)
+    found: dict[str, str] = {}
+    for value, _label in _suggest(vocabulary, text, limit * 3):
+        found.setdefault(value[:5], value)
+    return [(value, code) for code, value in list(found.items())[:limit]]
 
 
 def readable_share(user: User, pk: int) -> Share | None:

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
-from orientation.statistics.models import Metric
+from orientation.statistics.models import Metric, result_range
 
 #: how long a process keeps its counts before it writes them
 FLUSH_SECONDS = 30
@@ -130,11 +130,12 @@ def count_page(*, page_type: str, address: str, user_agent: str, referrer: str, 
 
 
 def count_search(*, kind: str, total: int, text: str, department: str = "") -> None:
-    """Count a search of the portal: its kind and whether it found something; the words of one
-    that found nothing (shown to operators only once searched often enough); the department of
-    the place searched, never the visitor's."""
+    """Count a search of the portal: its kind and the range of its number of results; the words
+    of one that found nothing (shown to operators only once searched often enough); the
+    department of the place searched, never the visitor's."""
     day = timezone.localdate()
     BUFFER.add(day, Metric.SEARCHES, kind)
+    BUFFER.add(day, Metric.SEARCH_RESULTS, f"{kind}:{result_range(total)}")
     if total == 0:
         BUFFER.add(day, Metric.EMPTY_SEARCHES, kind)
         terms = normalised_terms(text)

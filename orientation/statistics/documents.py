@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from orientation.statistics import selectors
-
-LICENCE = "Licence Ouverte 2.0 (Etalab)"
+from orientation.statistics.models import RESULT_RANGES
+from orientation.utils.documents import LICENCE
 
 
 def _counts(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -29,7 +29,18 @@ def audience_document(month: str) -> dict[str, Any]:
         "referrers": _counts(figures.referrers),
         "devices": _counts(figures.devices),
         "searches": [
-            {"kind": kind, "searches": count, "without_result": empty} for kind, count, empty in figures.searches
+            {
+                "kind": kind,
+                "searches": count,
+                "without_result": empty,
+                "by_result_count": [
+                    {"range": bound, "searches": searches}
+                    for bound, searches in zip(
+                        RESULT_RANGES, figures.result_ranges.get(kind, [0] * len(RESULT_RANGES)), strict=True
+                    )
+                ],
+            }
+            for kind, count, empty in figures.searches
         ],
         "searches_by_region": [
             {"region": code, "name": name, "searches": count} for code, name, count in figures.by_region
@@ -80,17 +91,6 @@ def _labels(figures: selectors.LabelFigures) -> dict[str, Any]:
 
 def activity_document(month: str) -> dict[str, Any]:
     figures = selectors.activity(month)
-    national_contacts = selectors.ContactFigures()
-    national_labels = selectors.LabelFigures()
-    for contacts in figures.contacts.values():
-        national_contacts.calls += contacts.calls
-        national_contacts.callbacks += contacts.callbacks
-        national_contacts.answered_first_level += contacts.answered_first_level
-    for labels in figures.labels.values():
-        national_labels.granted += labels.granted
-        national_labels.renewed += labels.renewed
-        national_labels.withdrawn += labels.withdrawn
-        national_labels.active += labels.active
     return {
         "month": month,
         "licence": LICENCE,
@@ -108,8 +108,8 @@ def activity_document(month: str) -> dict[str, Any]:
             "region": "FR",
             "name": "France entière",
             "referrals": _referrals(figures.national_referrals()),
-            "contacts": _contacts(national_contacts),
-            "labels": _labels(national_labels),
+            "contacts": _contacts(figures.national_contacts()),
+            "labels": _labels(figures.national_labels()),
         },
         "networks": [
             {"network": network, "referrals": _referrals(referrals)}
@@ -137,6 +137,10 @@ def audience_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
     for item in document["searches"]:
         rows.append([month, "searches", item["kind"], item["searches"]])
         rows.append([month, "searches_without_result", item["kind"], item["without_result"]])
+        rows += [
+            [month, f"searches_results_{part['range']}", item["kind"], part["searches"]]
+            for part in item["by_result_count"]
+        ]
     rows += [[month, "searches_by_region", item["region"], item["searches"]] for item in document["searches_by_region"]]
     return rows
 

@@ -22,6 +22,18 @@ class Metric(models.TextChoices):
     EMPTY_SEARCHES = "search_empty", _("recherches sans résultat, par type de résultat")
     EMPTY_TERMS = "search_empty_term", _("mots des recherches sans résultat")
     SEARCHED_DEPARTMENTS = "search_department", _("département du lieu cherché")
+    SEARCH_RESULTS = "search_results", _("recherches par type et nombre de résultats")
+
+
+#: the ranges of a search's number of results (``Metric.SEARCH_RESULTS`` keys are « kind:range »)
+RESULT_RANGES = ["0", "1-9", "10-49", "50-199", "200+"]
+
+
+def result_range(total: int) -> str:
+    for bound, name in ((1, "0"), (10, "1-9"), (50, "10-49"), (200, "50-199")):
+        if total < bound:
+            return name
+    return "200+"
 
 
 class AudienceCount(models.Model):

@@ -21,7 +21,7 @@ from orientation.ingestion.selectors import feeds_health
 from orientation.labels.models import Label
 from orientation.labels.selectors import coverage_by_region
 from orientation.referrals.models import Referral
-from orientation.statistics.models import AudienceCount, Metric
+from orientation.statistics.models import RESULT_RANGES, AudienceCount, Metric
 from orientation.territories.models import Department, Region
 
 #: where a figure goes that has no region (a referral to a service without a place…)
@@ -84,6 +84,8 @@ class Audience:
     referrers: list[tuple[str, int]]
     devices: list[tuple[str, int]]
     searches: list[tuple[str, int, int]]  # kind, searches, of which without a result
+    #: kind → the searches in each range of ``RESULT_RANGES`` (0, 1-9, …, 200+)
+    result_ranges: dict[str, list[int]] = field(default_factory=dict)
     #: the searches by region of the place searched: (region code, name, count), « non localisé »
     #: for searches of a place whose department is unknown here
     by_region: list[tuple[str, str, int]] = field(default_factory=list)
@@ -124,6 +126,11 @@ def audience(*, since: date, until: date, months: int = 12) -> Audience:
     ):
         totals[metric][key] += count
     empty = totals[Metric.EMPTY_SEARCHES]
+    result_ranges: dict[str, list[int]] = {}
+    for key, count in totals[Metric.SEARCH_RESULTS].items():
+        kind, _colon, bound = key.rpartition(":")
+        if bound in RESULT_RANGES:
+            result_ranges.setdefault(kind, [0] * len(RESULT_RANGES))[RESULT_RANGES.index(bound)] += count
     region_of = _region_of_department()
     searched: Counter[str] = Counter()
     for department, count in totals[Metric.SEARCHED_DEPARTMENTS].items():
@@ -137,6 +144,7 @@ def audience(*, since: date, until: date, months: int = 12) -> Audience:
         referrers=_sum(list(totals[Metric.REFERRERS].items()), 10),
         devices=_sum(list(totals[Metric.DEVICES].items())),
         searches=[(kind, count, empty[kind]) for kind, count in _sum(list(totals[Metric.SEARCHES].items()))],
+        result_ranges=result_ranges,
         by_region=[(code, name, searched[code]) for code, name in regions()],
     )
 
@@ -233,6 +241,24 @@ class Activity:
             for name in ("sent", "accepted", "refused", "expired", "withdrawn", "open"):
                 setattr(total, name, getattr(total, name) + getattr(figures, name))
             total.delays += figures.delays
+        return total
+
+    def national_contacts(self) -> ContactFigures:
+        total = ContactFigures()
+        for figures in self.contacts.values():
+            total.calls += figures.calls
+            total.callbacks += figures.callbacks
+            total.answered_first_level += figures.answered_first_level
+        return total
+
+    def national_labels(self) -> LabelFigures:
+        """The regions' sums (the coverage of the population is a region's figure, not summed)."""
+        total = LabelFigures()
+        for figures in self.labels.values():
+            total.granted += figures.granted
+            total.renewed += figures.renewed
+            total.withdrawn += figures.withdrawn
+            total.active += figures.active
         return total
 
 

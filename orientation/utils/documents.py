@@ -1,6 +1,7 @@
 """Documents exchanged as JSON and checked against a JSON Schema kept in the repository
 (``referral-v1.json``, ``passport-v1.json``): every way a document breaks its schema, each named
-by the path of its field."""
+by the path of its field. And the licence of every document the service publishes (the API's
+catalogue pages, the open-data files, the statistics)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+
+#: the licence of what the service publishes (the Onisep's studies: ODbL, said where they are)
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,8 @@ class AudienceMiddleware:
                     referrer=request.META.get("HTTP_REFERER", ""),
                     own_host=_host(request),
                 )
-            except Exception:  # the shared cache (the day's salt) does not answer: this view is not counted
-                logger.warning("Page non comptée : cache injoignable")
+            except Exception:  # counting touches only this process's memory; whatever fails, the page is served
+                logger.warning("Page non comptée", exc_info=True)
         if audience.due():
             audience_flush_in_background()
         return response

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from dsfr.forms import DsfrBaseForm
 
 from orientation.persons.models import CertificationRoute, ProjectKind, Section
@@ -106,7 +107,10 @@ class EntryForm(DsfrBaseForm):
                 max_length=500,
                 required=False,
                 widget=forms.TextInput(
-                    attrs={"list": "studies-suggestions", "data-suggest": "/mon-espace/suggestions/etudes/"}
+                    attrs={
+                        "list": "studies-suggestions",
+                        "data-suggest": reverse_lazy("www:person_suggestions", args=["etudes"]),
+                    }
                 ),
             )
         if name == "occupation":
@@ -114,14 +118,19 @@ class EntryForm(DsfrBaseForm):
                 max_length=300,
                 required=False,
                 widget=forms.TextInput(
-                    attrs={"list": "occupations-suggestions", "data-suggest": "/mon-espace/suggestions/metiers/"}
+                    attrs={
+                        "list": "occupations-suggestions",
+                        "data-suggest": reverse_lazy("www:person_suggestions", args=["metiers"]),
+                    }
                 ),
             )
         if name == "skills":
             return forms.CharField(
                 required=False,
                 max_length=SKILLS_MAX * 410,
-                widget=forms.Textarea(attrs={"rows": 4, "data-skills": "/mon-espace/suggestions/competences/"}),
+                widget=forms.Textarea(
+                    attrs={"rows": 4, "data-skills": reverse_lazy("www:person_suggestions", args=["competences"])}
+                ),
             )
         raise KeyError(name)
 
@@ -180,7 +189,10 @@ class ShareForm(DsfrBaseForm):
         max_length=300,
         help_text="Commencez à taper son nom (par exemple « Mission locale de Blois ») et choisissez dans la liste.",
         widget=forms.TextInput(
-            attrs={"list": "organisations-suggestions", "data-suggest": "/mon-espace/suggestions/organisations/"}
+            attrs={
+                "list": "organisations-suggestions",
+                "data-suggest": reverse_lazy("www:person_suggestions", args=["organisations"]),
+            }
         ),
     )
     sections = forms.MultipleChoiceField(

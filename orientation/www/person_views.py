@@ -31,7 +31,6 @@ from orientation.directory.models import Organisation
 from orientation.interests import answers_code
 from orientation.interests.questionnaire import questionnaire
 from orientation.interests.scoring import profile
-from orientation.occupations.models import RomeFiche
 from orientation.persons import oidc, selectors, services
 from orientation.persons.backends import PersonLinkBackend
 from orientation.persons.documents import passport_document
@@ -756,12 +755,7 @@ def suggestions(request: HttpRequest, kind: str) -> JsonResponse:
     elif kind == "etudes":
         values = [{"value": title, "label": identifier} for identifier, title in selectors.study_suggestions(text)]
     elif kind == "metiers":
-        rows = RomeFiche.objects.filter(title__icontains=" ".join(text.split())[:100]).order_by("title")[:10]
-        values = (
-            [{"value": f"{fiche.code} — {fiche.title}", "label": fiche.code} for fiche in rows]
-            if len(text) >= 2
-            else []
-        )
+        values = [{"value": value, "label": code} for value, code in selectors.occupation_suggestions(text)]
     elif kind == "organisations":
         values = [
             {"value": organisation.name, "label": organisation.name} for organisation in _sharing_organisations(text)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orientation.statistics import selectors
+from orientation.statistics.models import RESULT_RANGES
 
 #: the longest bar, in the SVG's units
 BAR_WIDTH = 240
@@ -107,7 +108,12 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
                 for code in shown
             ],
             "national": national,
-            "national_contacts": sum(figures.calls for figures in activity.contacts.values()),
+            "national_contacts": activity.national_contacts(),
+            "result_ranges": RESULT_RANGES,
+            "searches_by_range": [
+                (KIND_LABELS.get(kind, kind), audience.result_ranges.get(kind, [0] * len(RESULT_RANGES)))
+                for kind, _count, _empty in audience.searches
+            ],
             "breadcrumb": [{"title": "Accueil", "url": reverse("www:home")}, {"title": "Le service en chiffres"}],
         },
     )

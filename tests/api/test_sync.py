@@ -86,6 +86,8 @@ def test_studies_say_their_licence_and_their_closed_rows(client):
     gone = StudyFactory(closed=True)
     listing = client.get("/api/v1/studies").json()
     assert "ODbL" in listing["attribution"]
+    assert "ODbL" in listing["licence"]  # the Onisep's licence, not the service's own
+    assert "Etalab" in client.get("/api/v1/trainings").json()["licence"]
     assert [item["identifier"] for item in listing["results"]] == [open_study.identifier]
     changes = client.get("/api/v1/studies", {"updated_since": since}).json()
     assert {item["identifier"]: item["closed"] for item in changes["results"]} == {

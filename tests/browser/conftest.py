@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from orientation.accounts.models import Membership, RegionalRole
 from orientation.contact import services as contact_services
@@ -23,6 +24,7 @@ from orientation.directory.models import Organisation, Place, ServiceOffer
 from orientation.labels import services
 from orientation.labels.models import Application, Label
 from orientation.search.services import search_index_rebuild
+from orientation.statistics.models import RESULT_RANGES, AudienceCount, Metric
 from orientation.territories.models import Region
 from orientation.trainings.models import Action
 from tests.conftest import REPOSITORY, login_verified, run_command
@@ -111,6 +113,16 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
         profile="jeune-16-25", need="formation-financement", department="41", caller="+33254000001"
     )
     contact_services.call_route(profile="parent", need="autre", caller="+33254000002", wants_callback=True)
+    # A month of audience, for the statistics page's tables (the widest: searches by number of results).
+    today = timezone.localdate()
+    for metric, key, count in (
+        (Metric.VISITS, "", 123456),
+        (Metric.PAGE_VIEWS, "www:search", 654321),
+        (Metric.SEARCHES, "training", 98765),
+        (Metric.EMPTY_SEARCHES, "training", 4321),
+        *((Metric.SEARCH_RESULTS, f"training:{bound}", 12345) for bound in RESULT_RANGES),
+    ):
+        AudienceCount.objects.create(day=today, metric=metric, key=key, count=count)
     client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
     return Portal(

@@ -17,7 +17,7 @@ from orientation.interests import answers_code
 from orientation.interests.questionnaire import questionnaire
 from orientation.persons.models import Entry, EntryAttachment, Section
 from tests.directory.factories import OrganisationFactory
-from tests.occupations.factories import SkillFactory
+from tests.occupations.factories import AppellationFactory, RomeFicheFactory, SkillFactory
 from tests.persons.factories import EntryFactory, PersonFactory
 from tests.trainings.factories import ActionFactory
 
@@ -111,6 +111,34 @@ def test_bad_input_is_named_and_writes_nothing(client, fields, message):
     assert response.status_code == 422
     assert any(message in text for text in errors(response)), errors(response)
     assert not Entry.objects.exists()
+
+
+def test_suggestions_ignore_accents_and_match_the_start_of_words(client):
+    signed_in(client)
+    SkillFactory(label="Réaliser des préparations culinaires")
+    SkillFactory(label="Accueillir une clientèle")
+    guard = AppellationFactory(
+        label="Agent / Agente de sécurité",
+        fiche=RomeFicheFactory(code="K2503", title="Sécurité et surveillance privées"),
+    )
+    AppellationFactory(label="Agent / Agente cynophile de sécurité", fiche=guard.fiche)
+    AppellationFactory(
+        label="Agent / Agente d'entretien", fiche=RomeFicheFactory(code="K2204", title="Nettoyage de locaux")
+    )
+
+    def suggested(kind: str, text: str) -> list[str]:
+        return [row["value"] for row in client.get(f"/mon-espace/suggestions/{kind}/", {"q": text}).json()]
+
+    assert suggested("competences", "PREPARATIONS culi") == ["Réaliser des préparations culinaires"]
+    assert suggested("competences", "clientele") == ["Accueillir une clientèle"]
+    assert suggested("competences", "e") == []  # one letter suggests nothing
+    # an appellation finds its fiche, once, typed on a phone without accents and in any order
+    assert suggested("metiers", "agent securite") == ["K2503 — Agent / Agente de sécurité"]
+    assert suggested("metiers", "securite agent") == ["K2503 — Agent / Agente de sécurité"]
+    assert suggested("metiers", "nettoyage") == ["K2204 — Nettoyage de locaux"]
+    assert suggested("metiers", "agent") == ["K2204 — Agent / Agente d'entretien", "K2503 — Agent / Agente de sécurité"]
+    SkillFactory(label="Préparer une commande")  # a new skill is suggested at once
+    assert suggested("competences", "prepar") == ["Préparer une commande", "Réaliser des préparations culinaires"]
 
 
 def test_skills_are_rome_skills_or_the_persons_own_words(client):

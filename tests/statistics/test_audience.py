@@ -14,7 +14,7 @@ from django.test import Client
 
 from orientation.search.services import search_index_rebuild
 from orientation.statistics import audience
-from orientation.statistics.models import AudienceCount, Metric
+from orientation.statistics.models import AudienceCount, Metric, result_range
 from orientation.statistics.selectors import empty_search_terms
 from orientation.statistics.services import audience_flush, statistics_daily_purge
 from tests.accounts.factories import UserFactory
@@ -75,6 +75,10 @@ def test_a_scripted_browse_gives_exact_counts(demo):
     assert (Metric.REFERRERS, "testserver") not in found  # our own pages are not a referring site
     assert found[(Metric.SEARCHES, "occupation")] == 2
     assert found[(Metric.EMPTY_SEARCHES, "occupation")] == 1
+    ranges = {key: count for (metric, key), count in found.items() if metric == Metric.SEARCH_RESULTS}
+    found_cuisine = phone.get("/api/v1/search/occupations", {"q": "cuisine"}).json()["total"]
+    assert ranges == {"occupation:0": 1, f"occupation:{result_range(found_cuisine)}": 1}
+    assert found_cuisine > 0
     assert found[(Metric.EMPTY_TERMS, "zzqqxx")] == 1
     assert found[(Metric.SEARCHED_DEPARTMENTS, "41")] == 1
     assert sum(count for (metric, _key), count in found.items() if metric == Metric.PAGE_VIEWS) == 6
@@ -147,3 +151,11 @@ def test_two_processes_writing_the_same_day_add_up(demo):
 )
 def test_device_classes(user_agent, device):
     assert audience.device_class(user_agent) == device
+
+
+@pytest.mark.parametrize(
+    ("total", "bound"),
+    [(0, "0"), (1, "1-9"), (9, "1-9"), (10, "10-49"), (49, "10-49"), (50, "50-199"), (199, "50-199"), (200, "200+")],
+)
+def test_result_ranges(total, bound):
+    assert result_range(total) == bound

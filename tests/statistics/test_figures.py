@@ -79,16 +79,30 @@ def test_searches_by_region_add_up_and_the_page_shows_them(client):
     AudienceCount.objects.create(day=today, metric=Metric.SEARCHED_DEPARTMENTS, key="41", count=7)
     AudienceCount.objects.create(day=today, metric=Metric.SEARCHED_DEPARTMENTS, key="99", count=2)  # unknown here
     AudienceCount.objects.create(day=today, metric=Metric.VISITS, key="", count=12)
+    AudienceCount.objects.create(day=today, metric=Metric.SEARCHES, key="training", count=4)
+    AudienceCount.objects.create(day=today, metric=Metric.EMPTY_SEARCHES, key="training", count=1)
+    AudienceCount.objects.create(day=today, metric=Metric.SEARCH_RESULTS, key="training:0", count=1)
+    AudienceCount.objects.create(day=today, metric=Metric.SEARCH_RESULTS, key="training:50-199", count=3)
     document = client.get("/api/v1/statistics/audience").json()
     regions = {row["region"]: row["searches"] for row in document["searches_by_region"]}
     assert regions[Region.objects.get(departments__code="41").code] == 7
     assert regions["—"] == 2
     assert sum(regions.values()) == 9
     assert document["last_months"][-1]["visits"] == 12
+    (trainings,) = document["searches"]
+    assert {part["range"]: part["searches"] for part in trainings["by_result_count"]} == {
+        "0": 1,
+        "1-9": 0,
+        "10-49": 0,
+        "50-199": 3,
+        "200+": 0,
+    }
+    assert sum(part["searches"] for part in trainings["by_result_count"]) == trainings["searches"]
     page = client.get("/statistiques/").content.decode()
     assert "Le service en chiffres" in page
     assert "<svg" in page
     assert "Recherches par région du lieu cherché" in page
+    assert "Recherches par nombre de résultats" in page
 
 
 def test_the_monthly_files_are_written_by_the_command(tmp_path, referrals_in_two_regions):

@@ -17,14 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orientation.operations.open_data import (
-    DATASETS,
-    LICENCE,
-    LICENCE_URL,
-    file_digest,
-    write_dataset,
-    write_manifest,
-)
+from orientation.operations.open_data import DATASETS, file_entry, write_dataset, write_manifest
 
 
 class Command(BaseCommand):
@@ -51,22 +44,16 @@ class Command(BaseCommand):
         else:
             for name, title in (("structures.json", "Lieux (data·inclusion, structures)"),
                                 ("services.json", "Services (data·inclusion, services)")):  # fmt: skip
-                path = folder / name
                 entries.append(
-                    {
-                        "file": name,
-                        "dataset": "datainclusion",
-                        "title": title,
-                        "format": "JSON, schéma data·inclusion v1",
-                        "records": None,
-                        "bytes": path.stat().st_size,
-                        "sha256": file_digest(path),
-                        "schema": "https://schema.data.gouv.fr/gip-inclusion/data-inclusion-schema/",
-                        "licence": LICENCE,
-                        "licence_url": LICENCE_URL,
-                        "attribution": "",
-                        "generated_at": generated,
-                    }
+                    file_entry(
+                        folder / name,
+                        dataset="datainclusion",
+                        title=title,
+                        fmt="JSON, schéma data·inclusion v1",
+                        records=None,
+                        schema="https://schema.data.gouv.fr/gip-inclusion/data-inclusion-schema/",
+                        generated=generated,
+                    )
                 )
         write_manifest(folder, entries)
         self.stdout.write(self.style.SUCCESS(f"Données ouvertes écrites dans {folder} ({len(entries)} fichiers)."))
