@@ -7,7 +7,8 @@ On the database of make bench-search (built here if missing), with the productio
 
 1. a full sync: ``GET /api/v1/trainings?limit=1000``, then each ``next`` until there is none;
 2. an import changes 1 % of the actions and closes 0.1 % of them;
-3. an incremental sync: the same with ``updated_since=`` the moment of the full sync.
+3. an incremental sync: the same with ``updated_since=`` the moment of the full sync;
+4. the nightly files instead (``open_data_export``): their time, peak memory and sizes.
 
 It prints, for each, the requests, the records, the time and the records per second, and checks
 that the full sync read every open action once and the incremental one every change.
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from bench.import_reference import ROOT
+from bench.import_reference import ROOT, run
 from bench.search import _get, bench_environment, prepare
 from orientation.utils.net import free_port
 
@@ -112,6 +113,14 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    # the nightly files a re-user downloads instead (JSON Lines, CSV, LHEO, data·inclusion)
+    folder = ROOT / "var" / "bench" / "open-data"
+    seconds, peak, output = run(["open_data_export", "--folder", str(folder)], env)
+    print(output.strip())
+    sizes = ", ".join(
+        f"{path.name} {path.stat().st_size / 1e6:.1f} MB" for path in sorted(folder.iterdir()) if path.is_file()
+    )
+    print(f"nightly files: {seconds:.1f} s, peak memory {peak} MB ({sizes})")
 
 
 if __name__ == "__main__":

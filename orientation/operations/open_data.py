@@ -3,8 +3,8 @@ written the same way in the API's pages (``api.catalogue``) and in the nightly f
 (``open_data_export``), each file listed in a manifest with its schema, licence and date.
 
 Files are JSON Lines (one record a line) compressed with gzip, with a CSV of the trainings and
-places, and the places and services in the data·inclusion schema. A file appears only whole: it
-is written under a temporary name, then renamed.
+places, the training offer in LHEO 2.3, and the places and services in the data·inclusion
+schema. A file appears only whole: it is written under a temporary name, then renamed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from orientation.labels.models import Label
 from orientation.occupations.models import RomeFiche
 from orientation.studies.models import ATTRIBUTION, Study
 from orientation.studies.models import LICENCE_URL as ODBL_URL
+from orientation.trainings.lheo_export import Written, write_offer
 from orientation.trainings.models import Action
 from orientation.utils.documents import LICENCE, LICENCE_URL
 
@@ -288,6 +289,26 @@ def write_dataset(folder: Path, dataset: Dataset, generated: str) -> list[dict[s
         os.replace(temporary[1], table)
         entries.append(_entry(table, dataset, "CSV « ; » (gzip)", count, generated))
     return entries
+
+
+def write_lheo(folder: Path, generated: str) -> tuple[dict[str, Any], Written]:
+    """The offer on line in LHEO 2.3 (``trainings.lheo_export``), gzip, renamed into place once
+    whole; its manifest entry, and what was written and left out."""
+    path = folder / "formations.lheo.xml.gz"
+    temporary = folder / f".{path.name}.tmp"
+    with gzip.open(temporary, "wb") as target:
+        written = write_offer(target)
+    os.replace(temporary, path)
+    entry = file_entry(
+        path,
+        dataset="formations",
+        title="Offre de formation continue ouverte, au format LHEO 2.3",
+        fmt="XML LHEO 2.3 (gzip)",
+        records=written.actions,
+        schema="http://lheo.gouv.fr/2.3 (lheo.xsd)",
+        generated=generated,
+    )
+    return entry, written
 
 
 def _cell(value: Any) -> Any:

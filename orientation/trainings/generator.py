@@ -130,7 +130,7 @@ def _formacode_matcher(formacodes: list[tuple[str, str]]) -> Callable[[str, rand
     return match
 
 
-def _siret(rng: random.Random) -> str:
+def fictional_siret(rng: random.Random) -> str:
     """A 14-digit number with a valid Luhn key, from a range no real company holds."""
     digits = [9, 9, 9] + [rng.randint(0, 9) for _ in range(10)]
     total = 0
@@ -156,7 +156,7 @@ def generate(
     formacode_for = _formacode_matcher(formacodes)
     providers = [
         (
-            _siret(rng),
+            fictional_siret(rng),
             f"{rng.choice(['Centre de formation', 'Institut', 'Organisme', 'Campus', 'École'])} "
             f"{rng.choice(['des métiers', 'régional', 'Avenir', 'Compétences', 'Horizon', 'Pro'])} "
             f"{rng.choice(places).name}",

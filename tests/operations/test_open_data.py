@@ -9,6 +9,7 @@ import hashlib
 import json
 
 import pytest
+from lxml import etree
 
 from orientation.operations.open_data import read_manifest
 from orientation.studies.models import Study
@@ -49,6 +50,21 @@ def test_the_files_hold_the_catalogue_as_the_api_gives_it(client, exported):
         == hashlib.sha256((folder / "formations.jsonl.gz").read_bytes()).hexdigest()
     )
     assert not list(folder.glob(".*.tmp"))  # nothing half-written left
+
+
+@pytest.mark.real_data
+def test_the_offer_in_lheo_is_valid_and_whole(exported, open_data):
+    folder, output = exported
+    assert "formations (LHEO)" in output
+    entry = {item["file"]: item for item in read_manifest(folder)["files"]}["formations.lheo.xml.gz"]
+    with gzip.open(folder / "formations.lheo.xml.gz", "rb") as xml:
+        document = etree.parse(xml)
+    schema = etree.XMLSchema(etree.parse(str(open_data / "lheo" / "lheo.xsd")))
+    assert schema.validate(document), schema.error_log
+    actions = {element.get("numero") for element in document.iter("{http://lheo.gouv.fr/2.3}action")}
+    assert actions == set(Action.objects.open().values_list("number", flat=True))
+    assert entry["records"] == len(actions)
+    assert entry["format"] == "XML LHEO 2.3 (gzip)"
 
 
 def test_the_page_lists_the_files_and_serves_only_them(client, exported):

@@ -37,6 +37,7 @@ from orientation.occupations.models import (
 from orientation.occupations.services import fiches_skill_riasec_refresh
 from orientation.studies.models import Study
 from orientation.territories.models import Commune, Department, EmploymentZone, LivingArea, PostalCode, Region
+from orientation.trainings.generator import PUBLICS, fictional_siret
 from orientation.trainings.models import Action, Formation, Provider, Session
 from orientation.utils.text import place_name_key
 
@@ -385,7 +386,9 @@ class Command(ImportCommand):
                 f"provider-{index}",
                 {
                     "name": name,
-                    "siret": "",
+                    # fictional, in a range no real company holds, but what LHEO asks of a provider
+                    "siret": fictional_siret(random.Random(f"provider-{index}")),
+                    "activity_number": f"24{37000000 + index * 7919:09d}",
                     "address": f"{(index * 7) % 90 + 3} {content.STREETS[index % len(content.STREETS)]}",
                     "postcode": town[3],
                     "city": town[1],
@@ -410,6 +413,12 @@ class Command(ImportCommand):
                     "title": title,
                     "objective": f"Se former au métier de {job.lower()} : {definition[0].lower()}{definition[1:]}",
                     "content": "Modules professionnels, mises en situation en atelier et période en entreprise.",
+                    "expected_results": f"{title} ; attestation de compétences."
+                    if certifying
+                    else "Attestation de fin de formation.",
+                    "path_kind": "1",  # LHEO parcours de formation: en groupe
+                    "entry_level": "0",  # information non communiquée
+                    "general_objective": "6" if certifying else "3",  # certification, or professionalisation
                     "is_certifying": certifying,
                     "rncp_codes": [rncp] if rncp else [],
                     "rome_codes": [code],
@@ -468,6 +477,8 @@ class Command(ImportCommand):
                     "hours_total": hours,
                     "price": str(price.quantize(Decimal("1"))),
                     "funders": sorted(self.random.sample(FUNDERS, 2)),
+                    "publics": [PUBLICS[number % len(PUBLICS)]],  # not drawn: the demo's other draws stay
+                    "entry_exit_mode": "0",  # LHEO: entries and exits at fixed dates (the sessions')
                     "url": f"https://formation.example.org/actions/{action_key}",
                     "entry_conditions": "Entretien de motivation ; aucun diplôme exigé."
                     if hours < 1000

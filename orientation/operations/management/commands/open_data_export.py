@@ -1,7 +1,8 @@
 """Write the catalogue's open-data files (run nightly by the worker): the training actions, the
 places, the occupations, the studies and the labels as JSON Lines (gzip), the trainings and the
-places in CSV too, the places and services in the data·inclusion schema, and the manifest that
-lists each file with its schema, licence, date, size and digest (served at /donnees-ouvertes/).
+places in CSV too, the training offer in LHEO 2.3 (what cannot be written is named), the places
+and services in the data·inclusion schema, and the manifest that lists each file with its
+schema, licence, date, size and digest (served at /donnees-ouvertes/).
 
     manage.py open_data_export [--folder var/open-data]
 """
@@ -17,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orientation.operations.open_data import DATASETS, file_entry, write_dataset, write_manifest
+from orientation.operations.open_data import DATASETS, file_entry, write_dataset, write_lheo, write_manifest
 
 
 class Command(BaseCommand):
@@ -37,6 +38,21 @@ class Command(BaseCommand):
             entries += written
             records = f"{written[0]['records']:,}".replace(",", " ")
             self.stdout.write(f"  {dataset.name} : {records} enregistrements en {time.monotonic() - started:.1f} s")
+        started = time.monotonic()
+        entry, offer = write_lheo(folder, generated)
+        entries.append(entry)
+        self.stdout.write(
+            f"  formations (LHEO) : {offer.formations} formations, {offer.actions} actions, "
+            f"{offer.sessions} sessions en {time.monotonic() - started:.1f} s"
+        )
+        if offer.left_out:
+            self.stderr.write(
+                f"LHEO : {len(offer.left_out)} enregistrements laissés de côté, faute d’un champ requis :"
+            )
+            for item in offer.left_out[:20]:
+                self.stderr.write(f"  {item}")
+            if len(offer.left_out) > 20:
+                self.stderr.write(f"  … et {len(offer.left_out) - 20} autres")
         try:
             call_command("export_datainclusion", str(folder), stdout=self.stdout, stderr=self.stderr)
         except CommandError as error:  # the schema's files missing, or a record the schema refuses

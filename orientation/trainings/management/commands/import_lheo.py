@@ -1,6 +1,6 @@
 """Import a training-offer feed in LHEO 2.2 or 2.3, as the Carif-Oref publish it.
 
-    manage.py import_lheo FILE_OR_URL --source NAME [--delta] [--max-reject-share 0.05]
+    manage.py import_lheo FILE_OR_URL --source NAME [--delta] [--reparse] [--max-reject-share 0.05]
 
 The file is read as a stream of ``<formation>`` elements by a parser that resolves no
 entity and loads no DTD. Each formation is checked against the rules of lheo.xsd that
@@ -10,6 +10,11 @@ offer: formations absent from it are closed (kept, with an end date, hidden from
 search), never deleted; ``--delta`` only adds and updates. The run is one transaction:
 readers see the previous offer until it commits, and a run that fails or rejects
 more than the allowed share of formations changes nothing and says why.
+
+A formation whose bytes are those of the last run is not even parsed. ``--reparse`` parses every
+one all the same (what is unchanged is still not written): after a fix in how a record is read,
+for instance providers written from an action's trainer only (SIRET and name) before their own
+formations completed them.
 """
 
 from __future__ import annotations
@@ -57,14 +62,19 @@ class Command(ImportCommand):
     max_reject_share = 0.05
     #: set by --delta and --max-reject-share; the defaults serve callers of execute_import
     delta = False
+    reparse = False
     absent_label = "fermés (absents du flux)"
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--delta", action="store_true", help="flux partiel : ne ferme pas les formations absentes")
+        parser.add_argument(
+            "--reparse", action="store_true", help="relit chaque formation, même inchangée (n’écrit que ce qui change)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.delta = options["delta"]
+        self.reparse = options["reparse"]
         super().handle(*args, **options)
 
     # -- import ------------------------------------------------------------------------
@@ -85,6 +95,8 @@ class Command(ImportCommand):
         self.fiches = dict(RomeFiche.objects.values_list("code", "pk"))
         self.providers = Upserter(context, Provider, None, label="organismes", preload=False)
         self.provider_pks: dict[str, int] = {}
+        #: providers written so far from a trainer's mention only (see _write)
+        self.trainers_only: set[str] = set()
         self.formations = Upserter(context, Formation, None, label="formations", preload=False)
         self.actions = Upserter(context, Action, None, label="actions", preload=False)
         self.sessions = Upserter(context, Session, None, label="sessions", preload=False)
@@ -127,7 +139,7 @@ class Command(ImportCommand):
     def _process(self, batch: list[FeedItem]) -> None:
         """Write the formations of a batch that are new or changed; parse those not parsed yet."""
         unchanged: set[str] = set()
-        if not self.first_load:
+        if not self.first_load and not self.reparse:
             unchanged = self.formations.skip_unchanged([(item.number, item.digest) for item in batch])
         parsed: list[tuple[FormationRecord, str]] = []
         for item in batch:
@@ -203,11 +215,15 @@ class Command(ImportCommand):
             return
         batch = self._clashing_actions([record for record, _digest in fingerprinted])
         digests = {record.number: digest for record, digest in fingerprinted}
+        # A provider named as an action's trainer (its SIRET and name only) may be another
+        # formation's responsible (with its activity number, address and contacts): the batch's
+        # responsibles first, so that their full record is the one written.
         for record in batch:
-            self._add_provider(record.provider)
+            self._add_provider(record.provider, responsible=True)
+        for record in batch:
             for action in record.actions:
                 if action.provider is not None:
-                    self._add_provider(action.provider)
+                    self._add_provider(action.provider, responsible=False)
         self.providers.flush()
         for record in batch:
             for provider in [record.provider, *(a.provider for a in record.actions if a.provider)]:
@@ -279,26 +295,36 @@ class Command(ImportCommand):
             ]
         )
 
-    def _add_provider(self, provider: ProviderRecord) -> None:
+    def _add_provider(self, provider: ProviderRecord, *, responsible: bool) -> None:
+        """A trainer's mention carries the SIRET and the name only: it writes those two columns,
+        never blanking what a responsible's record wrote (activity number, address, contacts)."""
         key = provider.key
         if key in self.provider_pks or key in self.providers.seen:
+            if responsible and key in self.trainers_only and key in self.provider_pks:
+                # written by an earlier batch of this run from a trainer's mention: completed now
+                Provider.objects.filter(pk=self.provider_pks[key]).update(**self._provider_values(provider))
+                self.trainers_only.discard(key)
             return
+        if responsible:
+            self.providers.add(key, self._provider_values(provider))
+        else:
+            self.trainers_only.add(key)
+            self.providers.add(key, {"siret": provider.siret, "name": provider.name[:300]})
+
+    def _provider_values(self, provider: ProviderRecord) -> dict[str, Any]:
         commune_pk, _lat, _lon = self._commune(provider.address)
-        self.providers.add(
-            key,
-            {
-                "siret": provider.siret,
-                "name": provider.name[:300],
-                "activity_number": provider.activity_number,
-                "address": ", ".join(provider.address.lines)[:300],
-                "postcode": provider.address.postcode,
-                "city": provider.address.city[:200],
-                "commune_id": commune_pk,
-                "phone": provider.phone[:30],
-                "email": provider.email if "@" in provider.email else "",
-                "website": provider.website[:500],
-            },
-        )
+        return {
+            "siret": provider.siret,
+            "name": provider.name[:300],
+            "activity_number": provider.activity_number,
+            "address": ", ".join(provider.address.lines)[:300],
+            "postcode": provider.address.postcode,
+            "city": provider.address.city[:200],
+            "commune_id": commune_pk,
+            "phone": provider.phone[:30],
+            "email": provider.email if "@" in provider.email else "",
+            "website": provider.website[:500],
+        }
 
     def _formation_values(self, record: FormationRecord) -> dict[str, Any]:
         return {
