@@ -1,0 +1,41 @@
+"""Back up the deployment: its database, the uploaded files and the search index's current
+version, in one folder with a manifest (``operations.backup``).
+
+    manage.py backup [--to var/backups]      (scripts/backup.sh)
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from orientation.operations.backup import BackupError, Folders, backup
+
+
+def deployment_folders() -> Folders:
+    return Folders(
+        media=Path(settings.MEDIA_ROOT),
+        private=Path(settings.STORAGES["private"]["OPTIONS"]["location"]),  # type: ignore[index]
+        search=Path(settings.SEARCH_INDEX_DIR),
+    )
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--to", default=str(settings.VAR_DIR / "backups"), help="dossier des sauvegardes")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            folder = backup(
+                Path(options["to"]), settings.DATABASES["default"], deployment_folders(), say=self.stdout.write
+            )
+        except (BackupError, subprocess.CalledProcessError, OSError) as error:
+            detail = getattr(error, "stderr", b"") or b""
+            raise CommandError(f"sauvegarde impossible : {error} {detail.decode(errors='replace')[-500:]}") from error
+        self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {folder}"))
