@@ -91,6 +91,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _timeouts += f" -c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = _timeouts
 
+# A PostgreSQL streaming replica for the public pages' and the public API's reads
+# (orientation.utils.replica): unset, every read is on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        # a replica that does not answer at once is left for the primary (REPLICA_RETRY_SECONDS)
+        "connect_timeout": int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")),
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["orientation.utils.replica.ReplicaRouter"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -143,6 +158,8 @@ MIDDLEWARE = [
     "orientation.www.middleware.SlidingSessionMiddleware",
     "orientation.www.middleware.PrivateResponseMiddleware",
     "orientation.www.middleware.DatabaseBusyMiddleware",
+    # after DatabaseBusyMiddleware: a replica that fails is answered from the primary, not by a 503
+    "orientation.www.middleware.ReplicaReadsMiddleware",
     # counts the page views of the public pages, cookie-free (orientation.statistics.audience)
     "orientation.www.middleware.AudienceMiddleware",
     # Last, as django-axes asks: it answers the lockout of a throttled login.

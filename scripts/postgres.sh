@@ -3,6 +3,10 @@
 #   scripts/postgres.sh start   → installs Debian's postgresql-15 if missing, starts a
 #                                 cluster under var/postgres, prints its DATABASE_URL
 #   scripts/postgres.sh stop
+#   scripts/postgres.sh replica-start  → a streaming replica of that cluster (pg_basebackup) on
+#                                        port PGPORT+1, under var/postgres/replica; prints its
+#                                        server's URL (add the database's name)
+#   scripts/postgres.sh replica-stop   → stops it at once (as a crashed host would) and removes it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGPORT=${PGPORT:-54329}
@@ -51,8 +55,32 @@ stop() {
   fi
 }
 
+REPLICA_PORT=$((PGPORT + 1))
+REPLICA="$PWD/var/postgres/replica"
+
+replica_start() {
+  start >/dev/null
+  if ! "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$REPLICA" status >/dev/null 2>&1; then
+    rm -rf "$REPLICA"
+    # -R writes standby.signal and the primary's address: the copy follows the primary's WAL
+    "${RUN_AS[@]}" "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PGPORT" -U postgres -D "$REPLICA" -R -X stream -c fast >&2
+    "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$REPLICA" -l "$PWD/var/postgres/replica.log" -w -t 60 \
+      -o "-h 127.0.0.1 -p $REPLICA_PORT -k /tmp -c fsync=off -c hot_standby=on" start >&2
+  fi
+  echo "postgres://postgres@127.0.0.1:$REPLICA_PORT"
+}
+
+replica_stop() {
+  if [ -f "$REPLICA/PG_VERSION" ]; then
+    "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$REPLICA" -m immediate stop >&2 || true
+    rm -rf "$REPLICA"
+  fi
+}
+
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  stop) replica_stop; stop ;;
+  replica-start) replica_start ;;
+  replica-stop) replica_stop ;;
+  *) echo "usage: $0 start|stop|replica-start|replica-stop" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,6 +147,25 @@ def migrated_sqlite_database(folder: Path, name: str) -> Path:
         cwd=REPOSITORY, check=True, env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     return database
+
+
+@contextmanager
+def fresh_postgres_database(url: str, role: str) -> Iterator[str]:
+    """A new empty database on the PostgreSQL server of ``url``, dropped on exit; its URL."""
+    import dj_database_url
+    import psycopg
+
+    server = dj_database_url.parse(url)
+    name = f"{role}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(
+        dbname="postgres", host=server["HOST"], port=server["PORT"], user=server["USER"], autocommit=True
+    )
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def run_command(name: str, *args: str, **options: object) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -15,6 +16,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from orientation.persons.services import person_touch
 from orientation.statistics import audience
 from orientation.statistics.services import audience_flush_in_background
+from orientation.utils import replica
 from orientation.utils.db import is_busy
 from orientation.utils.http import client_address
 
@@ -155,4 +157,54 @@ class AudienceMiddleware:
                 logger.warning("Page non comptée", exc_info=True)
         if audience.due():
             audience_flush_in_background()
+        return response
+
+
+#: what is never read from the replica, whoever asks: what a person or an adviser just changed
+REPLICA_SKIPPED = (*PRIVATE_PREFIXES, "/sante/", "/demo/", "/api/v1/me", "/api/v1/passports")
+
+
+def reads_from_replica(request: HttpRequest) -> bool:
+    """Whether a request's reads may come from the replica: a visitor's ``GET`` of a public page
+    or of the public API (no session cookie, no ``Authorization``)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(REPLICA_SKIPPED)
+    )
+
+
+class ReplicaReadsMiddleware:
+    """Sends a visitor's public reads to the replica (``orientation.utils.replica``); when the
+    replica fails during one, the view runs again on the primary and the visitor sees no error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not replica.replica_configured() or not reads_from_replica(request):
+            return self.get_response(request)
+        token = replica.reading_from_replica.set(True)
+        try:
+            return self.get_response(request)
+        finally:
+            replica.reading_from_replica.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not replica.reading_from_replica.get() or not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        replica.replica_failed(exception)
+        match = request.resolver_match
+        if match is None:
+            return None
+        token = replica.reading_from_replica.set(False)
+        try:
+            response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        except OperationalError as error:  # the primary too: what DatabaseBusyMiddleware answers
+            return DatabaseBusyMiddleware(self.get_response).process_exception(request, error)
+        finally:
+            replica.reading_from_replica.reset(token)
         return response

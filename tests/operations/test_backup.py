@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 
 from orientation.operations.backup import row_counts
 from orientation.search.tantivy_backend import TantivyBackend
-from tests.conftest import REPOSITORY
+from tests.conftest import REPOSITORY, fresh_postgres_database
 
 DOCUMENT = b"%PDF-1.4\n% a passport's document\n%%EOF\n"
 
@@ -31,22 +30,11 @@ def two_databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
     if not url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'site.sqlite3'}", f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    import psycopg
-
-    settings = dj_database_url.parse(url)
-    names = [f"backup_{uuid.uuid4().hex[:8]}_{role}" for role in ("site", "restored")]
-    admin = psycopg.connect(
-        dbname="postgres", host=settings["HOST"], port=settings["PORT"], user=settings["USER"], autocommit=True
-    )
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = url.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with (
+        fresh_postgres_database(url, "backup_site") as site,
+        fresh_postgres_database(url, "backup_restored") as restored,
+    ):
+        yield site, restored
 
 
 def deployment(database_url: str, var: Path) -> dict[str, str]:
