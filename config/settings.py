@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import structlog
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from orientation.utils.log_privacy import add_request_id, drop_personal
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ORIENTATION_VAR_DIR", BASE_DIR / "var"))
@@ -113,6 +117,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_structlog",
+    "django_prometheus",
     "django.contrib.sitemaps",
     "dsfr",
     "widget_tweaks",
@@ -144,7 +150,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first and last: the requests' count and latency for Prometheus (django-prometheus)
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # binds the load balancer's request id to every log line of the request (django-structlog)
+    "django_structlog.middlewares.RequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,9 +172,20 @@ MIDDLEWARE = [
     "orientation.www.middleware.ReplicaReadsMiddleware",
     # counts the page views of the public pages, cookie-free (orientation.statistics.audience)
     "orientation.www.middleware.AudienceMiddleware",
-    # Last, as django-axes asks: it answers the lockout of a throttled login.
+    # Last but one, as django-axes asks: it answers the lockout of a throttled login.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# Prometheus metrics (django-prometheus): each process (every gunicorn worker, the worker)
+# serves /metrics on the first free port of METRICS_PORTS on METRICS_ADDRESS, an address of the
+# platform's network that the load balancer does not publish. Unset: no metrics served.
+METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "").strip()
+METRICS_PORTS = os.environ.get("METRICS_PORTS", "9100-9115").strip()
+if METRICS_ADDRESS:
+    _first, _dash, _last = METRICS_PORTS.partition("-")
+    PROMETHEUS_METRICS_EXPORT_ADDRESS = METRICS_ADDRESS
+    PROMETHEUS_METRICS_EXPORT_PORT_RANGE = range(int(_first), int(_last or _first) + 1)
 
 # Caches. "default": the rate limits, the towns located, the synonyms; "counters": what every
 # process must share (the audience's daily salt and visitors' digests, which only live there).
@@ -432,16 +453,59 @@ if PRODUCTION:
     if _problems:
         raise ImproperlyConfigured("DJANGO_ENV=production refuse de démarrer : " + " ; ".join(_problems) + ".")
 
+# Logs: one line of JSON per event in production (LOG_FORMAT=json), each with the load
+# balancer's request id (X-Request-ID, bound by django-structlog for everything logged during
+# the request, Django's own warnings included) and never the visitor's address, user agent or
+# account (utils.log_privacy.drop_personal); plain text on a laptop.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain").strip().lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} : « json » ou « plain ».")
+_structured_chain: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    add_request_id,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    drop_personal,
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+            "foreign_pre_chain": _structured_chain,
+        },
+    },
     # Every handler masks secret links' tokens, e-mail addresses and phone numbers.
     "filters": {"mask_secrets": {"()": "orientation.utils.log_privacy.MaskSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secrets"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_structlog": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+structlog.configure(
+    processors=[
+        *_structured_chain,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter
+        if LOG_FORMAT == "json"
+        else structlog.processors.KeyValueRenderer(key_order=["event", "request_id"], drop_missing=True),
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+# django-structlog: no address and no account bound to the events (drop_personal removes them too)
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = None
 
 # Site identity shown in the DSFR header and footer.
 ORIENTATION_SITE_TITLE = "Orientation pour tous"

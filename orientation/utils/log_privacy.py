@@ -11,13 +11,16 @@ page it leads to. And a log line is no place for a phone number or an e-mail add
   ``django.request`` warnings name the path of a 404 or a 500);
 - ``GunicornLogger``: gunicorn's access log through the same mask (request line, path, query,
   referrer: a page reached from a secret link sends that link as its referrer), set in
-  ``config/gunicorn.py``.
+  ``config/gunicorn.py``;
+- ``drop_personal``: the structured logs' processor (django-structlog, JSON in production): the
+  visitor's address, user agent and account are never written, and every text is masked.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
@@ -61,3 +64,28 @@ class GunicornLogger(Logger):
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         return {key: mask(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+
+#: what django-structlog would bind or log of a visitor; none of it is written
+PERSONAL_KEYS = ("ip", "user_agent", "user_id")
+
+
+def drop_personal(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: the event without the visitor's address, user agent or account,
+    and its texts masked like every other log line."""
+    for key in PERSONAL_KEYS:
+        event.pop(key, None)
+    return {key: mask(value) if isinstance(value, str) else value for key, value in event.items()}
+
+
+#: the request's id for the whole request (config/wsgi.py), Django's own last words included:
+#: django-structlog's middleware clears its context before Django logs a 404 or a 500
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+
+
+def add_request_id(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: the request's id on every event logged while it is served."""
+    request_id = current_request_id.get()
+    if request_id:
+        event.setdefault("request_id", request_id)
+    return event
