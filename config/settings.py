@@ -317,6 +317,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Orientation pour tous
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Search: the embedded Tantivy index, rebuilt from the database (manage.py search_index).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+# Several web hosts: the worker publishes each Tantivy index it builds in the database, and each
+# host takes it (search_index_sync, at start and every 30 s) instead of building its own.
+SEARCH_INDEX_SHARED = env_bool("SEARCH_INDEX_SHARED", PRODUCTION)
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
 # Where the nightly open-data files are written (manage.py open_data_export), served at /donnees-ouvertes/.
 OPEN_DATA_EXPORT_DIR = Path(os.environ.get("OPEN_DATA_EXPORT_DIR", VAR_DIR / "open-data"))

@@ -53,3 +53,34 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class IndexVersion(models.Model):
+    """A version of the Tantivy index built by the worker and published for every web host
+    (``search.publication``): its files as a tar archive in ``IndexChunk`` rows, usable once
+    ``complete``."""
+
+    stamp = models.CharField(_("version"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("publiée le"), auto_now_add=True)
+    size = models.BigIntegerField(_("taille (octets)"), default=0)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    complete = models.BooleanField(_("complète"), default=False)
+
+    class Meta:
+        verbose_name = _("version publiée de l’index")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.stamp
+
+
+class IndexChunk(models.Model):
+    version = models.ForeignKey(IndexVersion, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="one_chunk_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} #{self.number}"
