@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import statistics as stats
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -236,30 +238,29 @@ class Activity:
     region_names: dict[str, str]
 
     def national_referrals(self) -> ReferralFigures:
-        total = ReferralFigures()
+        total = _summed(ReferralFigures(), self.referrals.values(), COUNTED_REFERRALS)
         for figures in self.referrals.values():
-            for name in ("sent", "accepted", "refused", "expired", "withdrawn", "open"):
-                setattr(total, name, getattr(total, name) + getattr(figures, name))
             total.delays += figures.delays
         return total
 
     def national_contacts(self) -> ContactFigures:
-        total = ContactFigures()
-        for figures in self.contacts.values():
-            total.calls += figures.calls
-            total.callbacks += figures.callbacks
-            total.answered_first_level += figures.answered_first_level
-        return total
+        return _summed(ContactFigures(), self.contacts.values(), ("calls", "callbacks", "answered_first_level"))
 
     def national_labels(self) -> LabelFigures:
         """The regions' sums (the coverage of the population is a region's figure, not summed)."""
-        total = LabelFigures()
-        for figures in self.labels.values():
-            total.granted += figures.granted
-            total.renewed += figures.renewed
-            total.withdrawn += figures.withdrawn
-            total.active += figures.active
-        return total
+        return _summed(LabelFigures(), self.labels.values(), ("granted", "renewed", "withdrawn", "active"))
+
+
+COUNTED_REFERRALS = ("sent", "accepted", "refused", "expired", "withdrawn", "open")
+F = TypeVar("F")
+
+
+def _summed(total: F, parts: Iterable[F], names: tuple[str, ...]) -> F:
+    """``total`` with each of ``names`` summed over ``parts`` (the regions' figures)."""
+    for part in parts:
+        for name in names:
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
 
 
 def _aware(day: date) -> datetime:
