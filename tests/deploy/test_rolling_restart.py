@@ -1,0 +1,145 @@
+"""A release without a failed request: two web hosts behind the shipped HAProxy configuration
+(deploy/haproxy/haproxy.cfg, its TLS front replaced by plain loopback), restarted one at a time
+(SIGTERM, gunicorn finishes what is under way) while a client keeps asking for pages and API
+answers through the load balancer. HAProxy's health checks take a stopped host out, and its
+retries send a refused connection to the other host."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from orientation.utils.net import free_port
+from tests.conftest import REPOSITORY, migrated_sqlite_database
+
+PATHS = ["/", "/metiers/J1506/", "/api/v1/occupations/J1506", "/recherche/?q=infirmier"]
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0  # no answer at all
+
+
+def _wait(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while _status(url) != 200:
+        assert time.monotonic() < deadline, f"{url} not ready"
+        time.sleep(0.2)
+
+
+class Host:
+    """A web host (gunicorn with the project's settings) on a fixed port, so that it comes back
+    where the load balancer expects it."""
+
+    def __init__(self, folder: Path, port: int, environment: dict[str, str]):
+        self.folder, self.port, self.environment = folder, port, environment
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = (self.folder / f"host-{self.port}-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "20"],
+            cwd=REPOSITORY, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        _wait(f"http://127.0.0.1:{self.port}/sante/")
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)  # what systemctl restart sends
+        self.process.wait(timeout=40)
+
+
+@pytest.fixture
+def haproxy() -> str:
+    found = shutil.which("haproxy")
+    if found is None:
+        message = "haproxy absent : scripts/test_tools.sh l’installe (c’est le cas en CI)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def test_hosts_restarted_one_at_a_time_lose_no_request(haproxy, tmp_path):
+    database = migrated_sqlite_database(tmp_path, "rolling.sqlite3")
+    environment = os.environ | {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "0",
+        "ORIENTATION_VAR_DIR": str(tmp_path / "var"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+    }
+    for command in (["load_demo_data"], ["search_index"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=REPOSITORY, env=environment, check=True,
+                       capture_output=True)  # fmt: skip
+    hosts = [Host(tmp_path, free_port(), environment) for _ in range(2)]
+    for host in hosts:
+        host.start()
+    public, internal = free_port(), free_port()
+    configuration = (REPOSITORY / "deploy" / "haproxy" / "haproxy.cfg").read_text()
+    configuration = re.sub(r"    bind :80\n    bind :443 [^\n]*\n", f"    bind 127.0.0.1:{public}\n", configuration)
+    configuration = re.sub(
+        r"    http-request (redirect scheme https|set-header X-Forwarded-Proto)[^\n]*\n", "", configuration
+    )
+    configuration = configuration.replace("bind 127.0.0.1:8080", f"bind 127.0.0.1:{internal}")
+    servers = "".join(f"    server web{number} 127.0.0.1:{host.port} check\n" for number, host in enumerate(hosts, 1))
+    configuration = re.sub(r"(    server web\d [^\n]*\n)+", servers, configuration)
+    assert f"127.0.0.1:{public}" in configuration
+    assert "ssl" not in configuration
+    (tmp_path / "haproxy.cfg").write_text(configuration)
+    balancer = subprocess.Popen([haproxy, "-f", str(tmp_path / "haproxy.cfg")], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+    answers: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        number = 0
+        while not stop.is_set():
+            path = PATHS[number % len(PATHS)]
+            answers.append((path, _status(f"http://127.0.0.1:{public}{path}")))
+            number += 1
+
+    try:
+        _wait(f"http://127.0.0.1:{public}/sante/")
+        time.sleep(5)  # both hosts seen up by the health checks (rise 2, 2 s apart)
+        clients = [threading.Thread(target=client) for _ in range(2)]
+        for thread in clients:
+            thread.start()
+        time.sleep(2)
+        for host in hosts:  # the release: one host at a time
+            host.stop()
+            time.sleep(1)
+            host.start()
+            time.sleep(6)  # back in the balancer's rotation before the next one goes
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=30)
+    finally:
+        stop.set()
+        balancer.terminate()
+        balancer.wait(timeout=10)
+        for host in hosts:
+            if host.process and host.process.poll() is None:
+                host.stop()
+    failed = [(path, status) for path, status in answers if status != 200]
+    assert len(answers) > 100, len(answers)
+    assert failed == [], f"{len(failed)} of {len(answers)} failed: {failed[:10]}"
