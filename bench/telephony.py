@@ -8,6 +8,8 @@ failed call, p99 under 50 ms.
 
     make bench-telephony                 # 50 calls/s for 60 s
     make bench-telephony RATE=20 DURATION=10
+    python -m bench.telephony --balancer # the proxy asks HAProxy (the shipped configuration)
+                                         # in front of two hosts of one worker each
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.balancer import start_haproxy
 from bench.figures import percentiles
 from orientation.contact import kamailio
 from orientation.utils import net
@@ -95,11 +98,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=50, help="new calls per second")
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--balancer", action="store_true", help="Kamailio asks HAProxy, in front of two web hosts of one worker each"
+    )
     options = parser.parse_args()
     folder = ROOT / "var" / "bench" / "telephony"
     folder.mkdir(parents=True, exist_ok=True)
     calls = options.rate * options.seconds
-    partner_port, first_port, web_port, sip_port = free_port(), free_port(), free_port(socket.SOCK_STREAM), free_port()
+    partner_port, first_port, sip_port = free_port(), free_port(), free_port()
+    web_ports = [free_port(socket.SOCK_STREAM) for _host in range(2 if options.balancer else 1)]
+    balancer_ports = (free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM))
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'telephony.sqlite3'}",
@@ -109,8 +117,9 @@ def main() -> None:
     }
     say(f"preparing a database with the routing rules… (machine: {os.cpu_count()} cores)")
     prepare(env, f"sip:ml@127.0.0.1:{partner_port}", f"sip:premier-niveau@127.0.0.1:{first_port}")
-    access_log = folder / "access.log"
-    access_log.unlink(missing_ok=True)
+    access_logs = [folder / f"access-{index}.log" for index in range(len(web_ports))]
+    for access_log in access_logs:
+        access_log.unlink(missing_ok=True)
     started: list[subprocess.Popen[bytes]] = []
 
     def spawn(command: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -122,29 +131,23 @@ def main() -> None:
         return process
 
     try:
+        workers = "1" if options.balancer else "2"
         say(
-            f"starting gunicorn (2 workers) on 127.0.0.1:{web_port}, Kamailio on udp 127.0.0.1:{sip_port}, "
-            "two answering lines…"
+            f"starting {len(web_ports)} gunicorn host(s) of {workers} worker(s), Kamailio on udp 127.0.0.1:{sip_port}"
+            + (", HAProxy in front of the hosts" if options.balancer else "")
+            + ", two answering lines…"
         )
-        spawn(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "config/gunicorn.py",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                "2",
-                "--access-logfile",
-                str(access_log),
-                "--access-logformat",
-                "%(U)s%(q)s %(s)s %(D)s",
-            ],
-            folder / "gunicorn.log",
-        )
+        for web_port, access_log in zip(web_ports, access_logs, strict=True):
+            spawn(
+                [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
+                 "--bind", f"127.0.0.1:{web_port}", "--workers", workers, "--access-logfile", str(access_log),
+                 "--access-logformat", "%(U)s%(q)s %(s)s %(D)s"],
+                folder / f"gunicorn-{web_port}.log",
+            )  # fmt: skip
+        routing_port = web_ports[0]
+        if options.balancer:
+            started.append(start_haproxy(folder, balancer_ports[0], balancer_ports[1], web_ports))
+            routing_port = balancer_ports[1]  # the SIP proxy asks the balancer's internal front
         for port in (partner_port, first_port):
             spawn(
                 [
@@ -167,20 +170,23 @@ def main() -> None:
             kamailio.command(
                 "kamailio",
                 run,
-                routing_url=f"http://127.0.0.1:{web_port}/contact/sip/route",
+                routing_url=f"http://127.0.0.1:{routing_port}/contact/sip/route",
                 first_level=f"sip:premier-niveau@127.0.0.1:{first_port}",
                 port=sip_port,
                 children=16,
             ),
             folder / "kamailio.log",
         )
-        for _attempt in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        warm_up(web_port)
+        for web_port in web_ports:
+            for _attempt in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", web_port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            warm_up(web_port)
+        if options.balancer:
+            time.sleep(5)  # both hosts seen up by the balancer's health checks (rise 2, 2 s apart)
         rows = folder / "calls.csv"
         rows.write_text(
             "SEQUENTIAL\n" + "\n".join(f"0254{index:06d};{MIX[index % len(MIX)]}" for index in range(calls)) + "\n"
@@ -239,6 +245,7 @@ def main() -> None:
     counts = sipp_counts(stats)
     latencies = [
         int(parts[2]) / 1000
+        for access_log in access_logs
         for parts in (line.split() for line in access_log.read_text().splitlines())
         if len(parts) == 3 and parts[0] == "/contact/sip/route" and parts[1] == "200"
     ]

@@ -7,7 +7,6 @@ retries send a refused connection to the other host."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.balancer import start_haproxy
 from orientation.utils.net import free_port
 from tests.conftest import REPOSITORY, migrated_sqlite_database
 
@@ -95,19 +95,7 @@ def test_hosts_restarted_one_at_a_time_lose_no_request(haproxy, tmp_path):
     for host in hosts:
         host.start()
     public, internal = free_port(), free_port()
-    configuration = (REPOSITORY / "deploy" / "haproxy" / "haproxy.cfg").read_text()
-    configuration = re.sub(r"    bind :80\n    bind :443 [^\n]*\n", f"    bind 127.0.0.1:{public}\n", configuration)
-    configuration = re.sub(
-        r"    http-request (redirect scheme https|set-header X-Forwarded-Proto)[^\n]*\n", "", configuration
-    )
-    configuration = configuration.replace("bind 127.0.0.1:8080", f"bind 127.0.0.1:{internal}")
-    servers = "".join(f"    server web{number} 127.0.0.1:{host.port} check\n" for number, host in enumerate(hosts, 1))
-    configuration = re.sub(r"(    server web\d [^\n]*\n)+", servers, configuration)
-    assert f"127.0.0.1:{public}" in configuration
-    assert "ssl" not in configuration
-    (tmp_path / "haproxy.cfg").write_text(configuration)
-    balancer = subprocess.Popen([haproxy, "-f", str(tmp_path / "haproxy.cfg")], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.STDOUT)  # fmt: skip
+    balancer = start_haproxy(tmp_path, public, internal, [host.port for host in hosts])
     answers: list[tuple[str, int]] = []
     stop = threading.Event()
 

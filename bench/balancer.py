@@ -1,0 +1,36 @@
+"""The shipped load balancer (deploy/haproxy/haproxy.cfg) on loopback, for the tests and the
+benchmarks: its TLS front replaced by a plain port, its internal front and its servers moved to
+the ports given; everything else (health checks, retries, request ids) as shipped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
+
+
+def loopback_configuration(public: int, internal: int, servers: list[int]) -> str:
+    text = SHIPPED.read_text()
+    text = re.sub(r"    bind :80\n    bind :443 [^\n]*\n", f"    bind 127.0.0.1:{public}\n", text)
+    text = re.sub(r"    http-request (redirect scheme https|set-header X-Forwarded-Proto)[^\n]*\n", "", text)
+    text = text.replace("bind 127.0.0.1:8080", f"bind 127.0.0.1:{internal}")
+    lines = "".join(f"    server web{number} 127.0.0.1:{port} check\n" for number, port in enumerate(servers, 1))
+    text = re.sub(r"(    server web\d [^\n]*\n)+", lines, text)
+    if f"127.0.0.1:{public}" not in text or "ssl" in text:
+        raise RuntimeError("deploy/haproxy/haproxy.cfg changed shape: bench/balancer.py must follow it")
+    return text
+
+
+def start_haproxy(folder: Path, public: int, internal: int, servers: list[int]) -> subprocess.Popen[bytes]:
+    """HAProxy with that configuration, in the foreground of its own process."""
+    executable = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    configuration = folder / "haproxy.cfg"
+    configuration.write_text(loopback_configuration(public, internal, servers))
+    return subprocess.Popen(
+        [executable, "-f", str(configuration)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
