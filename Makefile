@@ -9,7 +9,7 @@ export PORT
 WEB_WORKERS ?= 2
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test test-telephony install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
+.PHONY: run worker test test-telephony test-production bench-production install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -57,6 +57,22 @@ test: install-dev quality
 	scripts/vendor_js.sh
 	$(MAKE) --no-print-directory test-telephony
 	redis=$$(scripts/redis.sh start) && REDIS_TEST_URL=$$redis $(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
+	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory test-production ;; \
+	  *) echo "make test-production: in the PostgreSQL pass (DATABASE_URL=\$$(scripts/postgres.sh start) make test), as CI does" ;; esac
+
+## make test-production: the whole topology (PostgreSQL primary and replica, Redis, two web hosts,
+## HAProxy) under 90 s of Locust visitors, with a host killed, the replica stopped, every host
+## restarted and an import published; fails on any failed request or lost write
+test-production: install-dev
+	scripts/test_tools.sh
+	db=$$(scripts/postgres.sh start) && redis=$$(scripts/redis.sh start) && \
+	  $(BIN)/python -m bench.production --database "$$db" --redis "$$redis"
+
+## make bench-production: the same for longer on the 230,000-action feed, and one host alone for the ratio
+bench-production: install-dev
+	scripts/test_tools.sh
+	db=$$(scripts/postgres.sh start) && redis=$$(scripts/redis.sh start) && \
+	  $(BIN)/python -m bench.production --database "$$db" --redis "$$redis" --seconds 180 --actions 230000 --bench
 
 ## make test-telephony: real SIP calls (sipp) through Kamailio and the routing endpoint, on loopback
 test-telephony: install-dev

@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,3 +37,23 @@ def start_haproxy(folder: Path, public: int, internal: int, servers: list[int]) 
         [executable, "-f", str(configuration)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
+
+
+def status(url: str) -> int:
+    """The HTTP status of a GET (its body read), 0 when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return 0
+
+
+def wait_ready(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while status(url) != 200:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} not ready after {seconds:.0f} s")
+        time.sleep(0.2)

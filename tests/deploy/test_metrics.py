@@ -9,6 +9,7 @@ import socket
 import urllib.error
 import urllib.request
 
+from bench.balancer import status
 from tests.conftest import gunicorn_server, migrated_sqlite_database
 
 
@@ -30,21 +31,13 @@ def _free_ports(count: int) -> int:
     raise AssertionError("no free ports")
 
 
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=20) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_each_worker_exports_its_counts_on_the_internal_address_only(tmp_path):
     database = migrated_sqlite_database(tmp_path, "metrics.sqlite3")
     first = _free_ports(4)
     environment = {"METRICS_ADDRESS": "127.0.0.1", "METRICS_PORTS": f"{first}-{first + 3}"}
     with gunicorn_server(tmp_path, f"sqlite:///{database}", workers=2, **environment) as host:
-        statuses = [_status(f"{host.url}{path}") for path in ["/", "/metiers/", "/sante/"] * 5]
-        public = _status(f"{host.url}/metrics")
+        statuses = [status(f"{host.url}{path}") for path in ["/", "/metiers/", "/sante/"] * 5]
+        public = status(f"{host.url}/metrics")
         exported = []
         for port in range(first, first + 4):
             try:

@@ -13,35 +13,15 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bench.balancer import start_haproxy
+from bench.balancer import start_haproxy, status, wait_ready
 from orientation.utils.net import free_port
 from tests.conftest import REPOSITORY, migrated_sqlite_database
 
 PATHS = ["/", "/metiers/J1506/", "/api/v1/occupations/J1506", "/recherche/?q=infirmier"]
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=20) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0  # no answer at all
-
-
-def _wait(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while _status(url) != 200:
-        assert time.monotonic() < deadline, f"{url} not ready"
-        time.sleep(0.2)
 
 
 class Host:
@@ -61,7 +41,7 @@ class Host:
              "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "20"],
             cwd=REPOSITORY, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        _wait(f"http://127.0.0.1:{self.port}/sante/")
+        wait_ready(f"http://127.0.0.1:{self.port}/sante/")
 
     def stop(self) -> None:
         assert self.process is not None
@@ -103,11 +83,11 @@ def test_hosts_restarted_one_at_a_time_lose_no_request(haproxy, tmp_path):
         number = 0
         while not stop.is_set():
             path = PATHS[number % len(PATHS)]
-            answers.append((path, _status(f"http://127.0.0.1:{public}{path}")))
+            answers.append((path, status(f"http://127.0.0.1:{public}{path}")))
             number += 1
 
     try:
-        _wait(f"http://127.0.0.1:{public}/sante/")
+        wait_ready(f"http://127.0.0.1:{public}/sante/")
         time.sleep(5)  # both hosts seen up by the health checks (rise 2, 2 s apart)
         clients = [threading.Thread(target=client) for _ in range(2)]
         for thread in clients:

@@ -1,0 +1,294 @@
+"""The whole topology on this machine, under a bounded load and faults (make test-production,
+make bench-production).
+
+    python -m bench.production --database postgres://… --redis redis://… [--seconds 90] [--users 16]
+                               [--actions 20000] [--hosts 2] [--bench]
+
+What it starts, each part by the project's own scripts and settings, on loopback only: the
+PostgreSQL primary (given) and a streaming replica (scripts/postgres.sh replica-start), Redis
+(given), a worker's folder that builds and publishes the search index, two web hosts (gunicorn,
+SEARCH_INDEX_SHARED, the replica for their public reads), and HAProxy with the shipped
+configuration in front of them. It loads the real open data and a generated feed of ACTIONS
+training actions, then Locust's visitors (bench/locustfile.py, headless) search, read pages and
+the API, and send the callback form, for SECONDS seconds, while it:
+
+1. kills a web host (SIGKILL, a crash) and brings it back;
+2. stops the replica at once (reads go to the primary);
+3. restarts every host in turn (SIGTERM, as a release does);
+4. imports a changed feed, whose new index the worker publishes and every host takes.
+
+It then prints the requests, failures, p50/p95/p99 and requests a second through the balancer,
+the time from the import's commit to every host serving its index, and checks: no failed request
+(a callback whose host died under it is sent again, as a person would, and counted apart), every
+confirmed callback in the database exactly once, every host on the newest index. Exit 1 if not.
+``--bench`` also measures one host alone without faults, for the throughput ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from bench.balancer import start_haproxy, wait_ready
+from bench.import_lheo import generated_feed
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "var" / "bench" / "production"
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+class Host:
+    """A web host: its own index folder (taken from the published version before it starts),
+    gunicorn on a fixed port, so that it comes back where the balancer expects it."""
+
+    def __init__(self, number: int, port: int, env: dict[str, str], workers: int):
+        self.number, self.port, self.workers = number, port, workers
+        self.index = FOLDER / f"host-{number}-index"
+        self.env = env | {"SEARCH_INDEX_DIR": str(self.index)}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        manage(self.env, "search_index_sync")  # the web unit's ExecStartPre
+        log = (FOLDER / f"host-{self.number}.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--graceful-timeout", "20"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        wait_ready(f"http://127.0.0.1:{self.port}/sante/")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=40)
+
+
+def free_port() -> int:
+    from orientation.utils.net import free_port as loopback_port
+
+    return loopback_port()
+
+
+def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, str]) -> dict[str, str]:
+    """Locust, headless, against the balancer; the « Aggregated » row of its statistics."""
+    subprocess.run(
+        [sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", str(users),
+         "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{public}", "--csv", str(prefix), "--only-summary",
+         "--loglevel", "WARNING", "--stop-timeout", "10"],
+        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=(FOLDER / "locust.log").open("w"),
+    )  # fmt: skip
+    with (prefix.parent / f"{prefix.name}_stats.csv").open() as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    return rows["Aggregated"]
+
+
+def figures(row: dict[str, str]) -> str:
+    return (
+        f"{int(row['Request Count']):,} requests, {int(row['Failure Count'])} failed, "
+        f"{float(row['Requests/s']):.0f}/s; p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True, help="the PostgreSQL server (scripts/postgres.sh start)")
+    parser.add_argument("--redis", required=True, help="Redis (scripts/redis.sh start)")
+    parser.add_argument("--open-data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--seconds", type=int, default=90)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--actions", type=int, default=20_000)
+    parser.add_argument("--hosts", type=int, default=2)
+    parser.add_argument("--bench", action="store_true", help="also one host alone, without faults")
+    options = parser.parse_args()
+    if FOLDER.exists():
+        shutil.rmtree(FOLDER)
+    FOLDER.mkdir(parents=True)
+    server = options.database.rsplit("/", 1)[0]
+    name = f"production_{uuid.uuid4().hex[:8]}"
+    import psycopg
+
+    admin = psycopg.connect(f"{server}/postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    env = os.environ | {
+        "DATABASE_URL": f"{server}/{name}",
+        "REDIS_URL": options.redis,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXY_IPS": "127.0.0.1",
+        "SEARCH_INDEX_SHARED": "1",
+        "ORIENTATION_VAR_DIR": str(FOLDER / "var"),
+        "CONFIRMED_FILE": str(FOLDER / "confirmed.txt"),
+    }
+    worker = env | {"SEARCH_INDEX_DIR": str(FOLDER / "worker-index")}
+    started: list[subprocess.Popen[bytes]] = []
+    hosts: list[Host] = []
+    replica_up = False
+    verdict = True
+    try:
+        say(f"loading the real open data and a generated feed of {options.actions:,} actions into PostgreSQL…")
+        begun = time.monotonic()
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "import_open_data", options.open_data)
+        feed = generated_feed(options.actions, Path(options.open_data), env)
+        manage(env, "import_lheo", str(feed), "--source", "carif")
+        manage(worker, "search_index")
+        say(f"  loaded and indexed in {time.monotonic() - begun:.0f} s")
+        replica_server = (
+            subprocess.run(
+                ["scripts/postgres.sh", "replica-start"], cwd=ROOT, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        replica_up = True
+        web = env | {"DATABASE_REPLICA_URL": f"{replica_server}/{name}"}
+        hosts = [Host(number, free_port(), web, workers=2) for number in range(1, options.hosts + 1)]
+        for host in hosts:
+            host.start()
+        public, internal = free_port(), free_port()
+        started.append(start_haproxy(FOLDER, public, internal, [host.port for host in hosts]))
+        wait_ready(f"http://127.0.0.1:{public}/sante/")
+        time.sleep(5)  # every host seen up by the health checks (rise 2, 2 s apart)
+
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from orientation.search.models import IndexVersion
+        from orientation.search.publication import index_sync
+
+        stop_sync = threading.Event()
+        taken: dict[int, tuple[str, float]] = {}
+
+        def timer() -> None:
+            """Each host's orientation-index-sync.timer, every 5 s here."""
+            while not stop_sync.wait(5):
+                for host in hosts:
+                    try:
+                        synced = index_sync(host.index / "tantivy")
+                    except Exception as error:  # said, and tried again at the next tick
+                        say(f"  index sync of host {host.number}: {error}")
+                        continue
+                    if synced.changed:
+                        taken[host.number] = (synced.stamp, time.monotonic())
+
+        threading.Thread(target=timer, daemon=True).start()
+        events: list[str] = []
+        imported: dict[str, float] = {}
+
+        def faults() -> None:
+            step = options.seconds / 10
+            time.sleep(1.5 * step)
+            events.append(f"{time.strftime('%X')} host 1 killed (SIGKILL)")
+            hosts[0].stop(signal.SIGKILL)
+            time.sleep(step)
+            hosts[0].start()
+            events.append(f"{time.strftime('%X')} host 1 back")
+            time.sleep(step)
+            subprocess.run(["scripts/postgres.sh", "replica-stop"], cwd=ROOT, check=False, capture_output=True)
+            events.append(f"{time.strftime('%X')} replica stopped at once")
+            time.sleep(step)
+            for host in hosts:
+                host.stop()
+                host.start()
+                events.append(f"{time.strftime('%X')} host {host.number} restarted")
+                time.sleep(step / 2)
+            from orientation.trainings.generator import derive
+
+            changed = FOLDER / "feed-changed.xml"
+            derive(feed, changed, change=0.01, remove=0.001, seed=7)
+            manage(env, "import_lheo", str(changed), "--source", "carif")
+            imported["commit"] = time.monotonic()
+            manage(worker, "search_index")
+            imported["published"] = time.monotonic()
+            events.append(f"{time.strftime('%X')} changed feed imported, its index published")
+
+        fault_thread = threading.Thread(target=faults)
+        say(f"{options.users} visitors for {options.seconds} s through the balancer, with the faults…")
+        fault_thread.start()
+        row = locust(public, options.users, options.seconds, FOLDER / "locust", env)
+        fault_thread.join(timeout=300)
+        time.sleep(6)  # the last tick of the hosts' timers
+        stop_sync.set()
+        for event in events:
+            say(f"  {event}")
+        say(f"through the balancer: {figures(row)}")
+        resent = FOLDER / "confirmed.txt.resent"
+        if resent.exists():
+            say(
+                f"  callbacks sent again after their host died under them: {len(resent.read_text().split(chr(10))) - 1}"
+            )
+        failures = int(row["Failure Count"])
+        if failures:
+            verdict = False
+            say(f"FAILED: {failures} requests failed (var/bench/production/locust_failures.csv)")
+        confirmed = {
+            "+33" + number.strip()[1:] for number in (FOLDER / "confirmed.txt").read_text().split() if number.strip()
+        }
+        from orientation.contact.models import Callback
+
+        stored = list(Callback.objects.filter(number__in=confirmed).values_list("number", flat=True))
+        say(f"callbacks confirmed to visitors: {len(confirmed)}, in the database: {len(set(stored))}, twice: "
+            f"{len(stored) - len(set(stored))}")  # fmt: skip
+        if set(stored) != confirmed or len(stored) != len(set(stored)):
+            verdict = False
+            say("FAILED: a confirmed callback is missing or doubled")
+        newest = IndexVersion.objects.filter(complete=True).first()
+        on_hosts = {host.number: (host.index / "tantivy" / "CURRENT").read_text().strip() for host in hosts}
+        if newest is None or set(on_hosts.values()) != {newest.stamp} or "commit" not in imported:
+            verdict = False
+            say(f"FAILED: the hosts serve {on_hosts}, the newest index is {newest}")
+        else:
+            last = max(at for stamp, at in taken.values() if stamp == newest.stamp)
+            say(f"index of the import: published {imported['published'] - imported['commit']:.1f} s after the "
+                f"import's commit, served by every host {last - imported['commit']:.1f} s after it")  # fmt: skip
+        if options.bench:
+            for host in hosts[1:]:
+                host.stop()
+            alone = locust(hosts[0].port, options.users, options.seconds, FOLDER / "alone", env)
+            say(f"one host alone, no balancer, no faults: {figures(alone)}")
+            say(f"throughput through the balancer / one host alone: "
+                f"{float(row['Requests/s']) / float(alone['Requests/s']):.2f}")  # fmt: skip
+    finally:
+        for host in hosts:
+            host.stop()
+        for process in started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=10)
+        if replica_up:
+            subprocess.run(["scripts/postgres.sh", "replica-stop"], cwd=ROOT, check=False, capture_output=True)
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    say("production proof: " + ("OK" if verdict else "FAILED"))
+    sys.exit(0 if verdict else 1)
+
+
+if __name__ == "__main__":
+    main()
