@@ -1,12 +1,16 @@
 """The shipped load balancer (deploy/haproxy/haproxy.cfg) on loopback, for the tests and the
 benchmarks: its TLS front replaced by a plain port, its internal front and its servers moved to
-the ports given; everything else (health checks, retries, request ids) as shipped."""
+the ports given; everything else (health checks, retries, request ids) as shipped. And the web
+hosts behind it (``WebHost``), and how to ask them."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -57,3 +61,28 @@ def wait_ready(url: str, seconds: float = 60) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} not ready after {seconds:.0f} s")
         time.sleep(0.2)
+
+
+class WebHost:
+    """A web host: gunicorn with the project's settings on a fixed port of loopback, so that it
+    comes back where the balancer expects it; ``stop`` sends what ``systemctl restart`` sends
+    (SIGTERM: the requests under way finish), or SIGKILL for a crash."""
+
+    def __init__(self, folder: Path, port: int, env: dict[str, str], *, workers: int = 2, name: str = ""):
+        self.folder, self.port, self.env, self.workers = folder, port, env, workers
+        self.name = name or f"host-{port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with (self.folder / f"{self.name}.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
+                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--graceful-timeout", "20"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        wait_ready(f"http://127.0.0.1:{self.port}/sante/")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=40)

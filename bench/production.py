@@ -38,8 +38,9 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.balancer import start_haproxy, wait_ready
+from bench.balancer import WebHost, start_haproxy, wait_ready
 from bench.import_lheo import generated_feed
+from orientation.utils.net import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "var" / "bench" / "production"
@@ -57,36 +58,20 @@ def manage(env: dict[str, str], *arguments: str) -> None:
         sys.exit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
-class Host:
-    """A web host: its own index folder (taken from the published version before it starts),
-    gunicorn on a fixed port, so that it comes back where the balancer expects it."""
+class Host(WebHost):
+    """A web host with its own index folder, taken from the published version before it starts
+    (the web unit's ExecStartPre)."""
 
     def __init__(self, number: int, port: int, env: dict[str, str], workers: int):
-        self.number, self.port, self.workers = number, port, workers
+        self.number = number
         self.index = FOLDER / f"host-{number}-index"
-        self.env = env | {"SEARCH_INDEX_DIR": str(self.index)}
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(
+            FOLDER, port, env | {"SEARCH_INDEX_DIR": str(self.index)}, workers=workers, name=f"host-{number}"
+        )
 
     def start(self) -> None:
-        manage(self.env, "search_index_sync")  # the web unit's ExecStartPre
-        log = (FOLDER / f"host-{self.number}.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--graceful-timeout", "20"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        wait_ready(f"http://127.0.0.1:{self.port}/sante/")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=40)
-
-
-def free_port() -> int:
-    from orientation.utils.net import free_port as loopback_port
-
-    return loopback_port()
+        manage(self.env, "search_index_sync")
+        super().start()
 
 
 def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, str]) -> dict[str, str]:

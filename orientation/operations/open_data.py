@@ -291,13 +291,16 @@ def write_dataset(folder: Path, dataset: Dataset, generated: str) -> list[dict[s
     return entries
 
 
-def write_lheo(folder: Path, generated: str) -> tuple[dict[str, Any], Written]:
+def write_lheo(
+    folder: Path, generated: str, progress: Callable[[int], None] | None = None
+) -> tuple[dict[str, Any], Written]:
     """The offer on line in LHEO 2.3 (``trainings.lheo_export``), gzip, renamed into place once
-    whole; its manifest entry, and what was written and left out."""
+    whole; its manifest entry, and what was written and left out. ``progress`` hears the count
+    of formations written, every thousand."""
     path = folder / "formations.lheo.xml.gz"
     temporary = folder / f".{path.name}.tmp"
     with gzip.open(temporary, "wb") as target:
-        written = write_offer(target)
+        written = write_offer(target, progress=progress)
     os.replace(temporary, path)
     entry = file_entry(
         path,

@@ -33,8 +33,9 @@ _SECRET_PATH = re.compile(
 # authorisation code and state on their way back.
 _SECRET_QUERY = re.compile(r"([?&](?:lien|code|state)=)[^&\s#\"']+")
 _EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
-# French numbers written as people write them (+33 6…, 06 12 34 56 78, 06.12.34.56.78), and E.164.
-_PHONE = re.compile(r"(?<![\w/])(?:(?:\+|%2B|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)|\+\d{10,14}(?!\d)")
+# French numbers written as people write them (+33 6…, 06 12 34 56 78, 06.12.34.56.78), and E.164;
+# not a run of digits inside a longer code (« 20261206-030652-… », a search index's version).
+_PHONE = re.compile(r"(?<![\w/-])(?:(?:\+|%2B|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)|\+\d{10,14}(?!\d)")
 
 
 def mask(text: str) -> str:

@@ -60,13 +60,6 @@ def replica_failed(error: BaseException) -> None:
         logger.debug("connexion à la réplique déjà fermée", exc_info=True)
 
 
-def replica_reset() -> None:
-    """Try the replica again at the next read (tests, and an operator who brought it back)."""
-    global _down_until
-    with _state:
-        _down_until = 0.0
-
-
 class ReplicaRouter:
     """Django's database router: reads on the replica when the request allows it, writes and
     migrations on the primary."""

@@ -8,45 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from bench.balancer import start_haproxy, status, wait_ready
+from bench.balancer import WebHost, start_haproxy, status, wait_ready
 from orientation.utils.net import free_port
 from tests.conftest import REPOSITORY, migrated_sqlite_database
 
 PATHS = ["/", "/metiers/J1506/", "/api/v1/occupations/J1506", "/recherche/?q=infirmier"]
-
-
-class Host:
-    """A web host (gunicorn with the project's settings) on a fixed port, so that it comes back
-    where the load balancer expects it."""
-
-    def __init__(self, folder: Path, port: int, environment: dict[str, str]):
-        self.folder, self.port, self.environment = folder, port, environment
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        log = (self.folder / f"host-{self.port}-{self.starts}.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "20"],
-            cwd=REPOSITORY, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_ready(f"http://127.0.0.1:{self.port}/sante/")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)  # what systemctl restart sends
-        self.process.wait(timeout=40)
 
 
 @pytest.fixture
@@ -71,7 +44,7 @@ def test_hosts_restarted_one_at_a_time_lose_no_request(haproxy, tmp_path):
     for command in (["load_demo_data"], ["search_index"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=REPOSITORY, env=environment, check=True,
                        capture_output=True)  # fmt: skip
-    hosts = [Host(tmp_path, free_port(), environment) for _ in range(2)]
+    hosts = [WebHost(tmp_path, free_port(), environment) for _ in range(2)]
     for host in hosts:
         host.start()
     public, internal = free_port(), free_port()

@@ -33,6 +33,8 @@ PERSONAL = ["06 12 34 56 78", "+33612345678", "0612345678", "ines@example.org", 
         ("06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78, +33254785487", "[numéro], [numéro], [numéro], [numéro]"),
         ("/recherche/?q=infirmier&page=2 200 1234", "/recherche/?q=infirmier&page=2 200 1234"),
         ("/api/v1/trainings/12345678 200", "/api/v1/trainings/12345678 200"),
+        # a search index's version is not a phone number
+        ("Index 20261206-030652-1234-327621 reçu", "Index 20261206-030652-1234-327621 reçu"),
         (
             "GET /mon-espace/connexion/lien/?lien=AAAAAQ8NCJS9&suite=/x",
             "GET /mon-espace/connexion/lien/?lien=…&suite=/x",

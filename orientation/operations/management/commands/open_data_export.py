@@ -39,7 +39,12 @@ class Command(BaseCommand):
             records = f"{written[0]['records']:,}".replace(",", " ")
             self.stdout.write(f"  {dataset.name} : {records} enregistrements en {time.monotonic() - started:.1f} s")
         started = time.monotonic()
-        entry, offer = write_lheo(folder, generated)
+
+        def lheo_progress(formations: int) -> None:  # the LHEO file takes minutes on a national offer
+            if formations % 10_000 == 0:
+                self.stdout.write(f"  formations (LHEO) : {formations} formations écrites…")
+
+        entry, offer = write_lheo(folder, generated, progress=lheo_progress)
         entries.append(entry)
         self.stdout.write(
             f"  formations (LHEO) : {offer.formations} formations, {offer.actions} actions, "
