@@ -314,7 +314,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Orientation pour tous
 
 # Background work (imports on schedule, e-mails): Django's task API through the
 # django-tasks backport, queued in the database by default; `make worker` runs them.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Redis's queue (RQ), measured against the database's by make bench-task-queue (README:
+    # « The task queue »); the platform's periodic tasks are not written for it: not for production.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS["default"]["QUEUES"] = ["default"]
 # Search: the embedded Tantivy index, rebuilt from the database (manage.py search_index).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 # Several web hosts: the worker publishes each Tantivy index it builds in the database, and each

@@ -18,7 +18,7 @@ TASKS = 400
 ENQUEUE = f"""
 import datetime
 from orientation.statistics.models import AudienceCount
-from tests.deploy.queue_probe import count_run
+from bench.queue_probe import count_run
 AudienceCount.objects.bulk_create(
     [AudienceCount(day=datetime.date(2026, 1, 1), metric="probe", key=str(n), count=0) for n in range({TASKS})]
 )
