@@ -7,9 +7,12 @@ PORT ?= 8000
 # Seen by every command make runs: SITE_URL, the links of e-mails, follows the port served.
 export PORT
 WEB_WORKERS ?= 2
+# make test runs the suite on one process per core, at most 4 (pytest-xdist); each test module
+# stays on one process, so the data it loads once (module_data) is loaded once
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test test-telephony test-production bench-production install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
+.PHONY: run worker test test-telephony test-production bench-production bench-task-queue install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -56,7 +59,8 @@ test: install-dev quality
 	scripts/test_tools.sh
 	scripts/vendor_js.sh
 	$(MAKE) --no-print-directory test-telephony
-	redis=$$(scripts/redis.sh start) && REDIS_TEST_URL=$$redis $(BIN)/python -m pytest --ignore=tests/telephony $(PYTEST_ARGS)
+	redis=$$(scripts/redis.sh start) && REDIS_TEST_URL=$$redis $(BIN)/python -m pytest --ignore=tests/telephony \
+	  -n $(TEST_PROCESSES) --dist loadfile --durations=15 $(PYTEST_ARGS)
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) --no-print-directory test-production ;; \
 	  *) echo "make test-production: in the PostgreSQL pass (DATABASE_URL=\$$(scripts/postgres.sh start) make test), as CI does" ;; esac
 
@@ -73,6 +77,12 @@ bench-production: install-dev
 	scripts/test_tools.sh
 	db=$$(scripts/postgres.sh start) && redis=$$(scripts/redis.sh start) && \
 	  $(BIN)/python -m bench.production --database "$$db" --redis "$$redis" --seconds 180 --actions 230000 --bench
+
+## make bench-task-queue: the task queue on PostgreSQL (the platform's) against Redis (RQ): tasks a
+## second with two workers, each run once, and the delay from enqueueing to start
+bench-task-queue: install-dev
+	db=$$(scripts/postgres.sh start) && redis=$$(scripts/redis.sh start) && \
+	  $(BIN)/python -m bench.task_queue --database "$$db" --redis "$$redis"
 
 ## make test-telephony: real SIP calls (sipp) through Kamailio and the routing endpoint, on loopback
 test-telephony: install-dev
