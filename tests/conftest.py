@@ -175,6 +175,28 @@ def run_command(name: str, *args: str, **options: object) -> str:
     return out.getvalue()
 
 
+#: the database as the migrations left it (the synonyms and code lists they seed included),
+#: taken once the test database is set up: what a test that committed must leave behind
+MIGRATED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """pytest-django's, then the migrated state kept (``MIGRATED``). pytest-django sets up the
+    test database only for a run with a test that asks for it (``db`` or a ``django_db`` mark):
+    otherwise the database is the developer's, and left alone."""
+    name = str(connection.settings_dict["NAME"])
+    if "memorydb" in name or "test" in name:
+        with django_db_blocker.unblock():
+            MIGRATED["default"] = connection.creation.serialize_db_to_string()
+
+
+def migrated_state() -> str:
+    """The migrated state, for a fixture that commits (``restore_migrated_state`` after it)."""
+    assert "default" in MIGRATED, f"not a test database, left alone: {connection.settings_dict['NAME']}"
+    return MIGRATED["default"]
+
+
 @pytest.fixture(scope="module")
 def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[Callable[..., str]]:
     """Commit data for the whole test module, then put the database back as the migrations
@@ -183,24 +205,52 @@ def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest)
 
     Tests of the module run in transactions on top of that data, as usual.
     """
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        seeded = connection.creation.serialize_db_to_string()
 
     def load(name: str, *args: str, **options: object) -> str:
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
             return run_command(name, *args, **options)
 
+    seeded = migrated_state()
     yield load
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        # as Django's serialized rollback does: the content types and permissions come back
-        # with the rest, not from post_migrate
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(seeded)
-        # the rows come back with their keys: the sequences (PostgreSQL) start after them again
-        models = [model for config in apps.get_app_configs() for model in config.get_models()]
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
+        restore_migrated_state(seeded)
+
+
+def _commits(item: pytest.Item) -> bool:
+    """A test in a real transaction (transaction=True, a live server): the database is flushed after it."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        {"transactional_db", "live_server"} & fixtures
+        or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test that committed, pytest-django flushes the database: the migrated state comes
+    back, or the next tests would find no synonyms and pass or fail by the order they run in
+    (which pytest-xdist changes)."""
+    result = yield
+    if "default" in MIGRATED and _commits(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migrated_state(MIGRATED["default"])
+    return result
+
+
+def restore_migrated_state(seeded: str) -> None:
+    """Take away what was committed since ``migrated_state``."""
+    # as Django's serialized rollback does: the content types and permissions come back
+    # with the rest, not from post_migrate
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(seeded)
+    # the rows come back with their keys: the sequences (PostgreSQL) start after them again
+    models = [model for config in apps.get_app_configs() for model in config.get_models()]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def database_fingerprint() -> dict[str, str]:

@@ -89,12 +89,11 @@ def identities(db, demo_catalogue, in_process_requests):
     }
 
 
-@pytest.fixture
-def demo_catalogue(db):
-    """The demo data: occupations, trainings, places, labels and services for the API to answer with."""
-    from django.core.management import call_command
-
-    call_command("load_demo_data", verbosity=0)
+@pytest.fixture(scope="module")
+def demo_catalogue(module_data):
+    """The demo data: occupations, trainings, places, labels and services for the API to answer
+    with; loaded once for the module, each test's writes undone with its transaction."""
+    module_data("load_demo_data", verbosity=0)
 
 
 @schema.parametrize()

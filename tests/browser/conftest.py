@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from orientation.accounts.models import Membership, RegionalRole
@@ -27,7 +29,7 @@ from orientation.search.services import search_index_rebuild
 from orientation.statistics.models import RESULT_RANGES, AudienceCount, Metric
 from orientation.territories.models import Region
 from orientation.trainings.models import Action
-from tests.conftest import REPOSITORY, login_verified, run_command
+from tests.conftest import REPOSITORY, login_verified, migrated_state, restore_migrated_state, run_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -83,14 +85,53 @@ class Portal:
 
 
 @pytest.fixture
-def portal(live_server: Any, django_user_model: Any) -> Portal:
+def portal(live_server: Any) -> Portal:
+    """The demo's portal, for a test that writes (a journey, a form): loaded again for each test,
+    which runs in a database emptied after it."""
+    return build_portal(live_server.url)
+
+
+@pytest.fixture(scope="module")
+def read_only_portal(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Portal]:
+    """The demo's portal loaded once for a module whose tests only read it (pages looked at):
+    committed, served by a live server of the module's own, and the database put back as the
+    migrations left it afterwards. Its index and files are in folders of the module's own: the
+    test module must override the per-test ``search_index_folder`` and ``media_folder``
+    (tests/browser/test_pages.py)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    folder = tmp_path_factory.mktemp("portal")
+    folders = override_settings(
+        SEARCH_INDEX_DIR=folder / "search",
+        MEDIA_ROOT=folder / "media",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
+        },
+    )
+    seeded = migrated_state()
+    with django_db_blocker.unblock(), folders:
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield build_portal(server.url)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            restore_migrated_state(seeded)
+
+
+def build_portal(base: str) -> Portal:
     run_command("load_demo_data")
     search_index_rebuild()
     action = Action.objects.open().filter(commune__name="Blois").order_by("id").first()
     assert action is not None
     place = Place.objects.canonical().filter(commune__name="Blois").order_by("id").first()
     assert place is not None
-    staff = django_user_model.objects.create_superuser(
+    staff = get_user_model().objects.create_superuser(
         "exploitation", "exploitation@example.org", "x", is_national_admin=True
     )
     # The demo's label files: the Angers file awaits the CCREFP of Pays de la Loire, whose
@@ -126,7 +167,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
     client = login_verified(Client(), staff)
     cookie = client.cookies["sessionid"]
     return Portal(
-        base=live_server.url,
+        base=base,
         pages={
             "home": "/",
             "demo": "/demo/",
@@ -171,7 +212,7 @@ def portal(live_server: Any, django_user_model: Any) -> Portal:
             "backoffice-phone-statistics": "/gestion/telephone/statistiques/",
             "backoffice-interview": "/gestion/accueil/",
         },
-        staff_cookie={"name": "sessionid", "value": cookie.value, "url": live_server.url},
+        staff_cookie={"name": "sessionid", "value": cookie.value, "url": base},
     )
 
 

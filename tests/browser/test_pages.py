@@ -6,7 +6,28 @@ import struct
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, axe_violations, open_page
+from tests.browser.conftest import SCREENSHOTS, Portal, axe_violations, open_page
+
+# the test database set up (pytest-django sets it up only for tests that ask), each test in a
+# transaction of its own on top of the module's portal
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portal(read_only_portal: Portal) -> Portal:
+    """These tests only look at pages: the portal is loaded once for the module."""
+    return read_only_portal
+
+
+@pytest.fixture
+def search_index_folder() -> None:
+    """The portal's index, for the whole module (instead of an empty folder per test)."""
+
+
+@pytest.fixture
+def media_folder() -> None:
+    """The portal's files, for the whole module."""
+
 
 PAGE_TYPES = [
     "home",

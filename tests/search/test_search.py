@@ -283,10 +283,12 @@ def test_an_import_that_changed_the_catalogue_queues_one_rebuild_and_one_that_di
     def queued() -> int:
         return DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path, status="READY").count()
 
+    # an Intercarif sample: every importer announces through the same base (ingestion.base)
+    feed = str(open_data / "lheo" / "samples" / "formation.xml")
     with django_capture_on_commit_callbacks(execute=True):
-        run_command("import_rome", str(open_data / "rome"))
+        run_command("import_lheo", feed, source="carif")
     assert queued() == 1
     DBTaskResult.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        assert "Aucun changement" in run_command("import_rome", str(open_data / "rome"))
+        assert "Aucun changement" in run_command("import_lheo", feed, source="carif")
     assert queued() == 0
