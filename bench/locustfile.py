@@ -16,9 +16,8 @@ import threading
 
 from locust import HttpUser, between, task
 
-SEARCHES = ["infirmier", "agent securite", "cuisinier", "boulanger", "aide soignant", "electricien", "comptable"]
-TOWNS = ["Blois", "Tours", "Orléans", "Paris", "Lyon", "Nantes"]
-OCCUPATIONS = ["J1506", "K2503", "G1602", "D1102", "F1602", "M1203"]
+from bench.visitors import OCCUPATIONS, SEARCHES, TOWNS
+
 CONFIRMED_FILE = os.environ.get("CONFIRMED_FILE", "var/bench/production-confirmed.txt")
 _numbers = itertools.count(1)
 _lock = threading.Lock()

@@ -21,7 +21,9 @@ It then prints the requests, failures, p50/p95/p99 and requests a second through
 the time from the import's commit to every host serving its index, and checks: no failed request
 (a callback whose host died under it is sent again, as a person would, and counted apart), every
 confirmed callback in the database exactly once, every host on the newest index. Exit 1 if not.
-``--bench`` also measures one host alone without faults, for the throughput ratio.
+``--bench`` (make bench-production) then measures, without faults, the whole topology and one
+host alone (the throughput ratio), and the API search's p95 through the balancer against the
+engine alone in this process (target: within 3x).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ from orientation.utils.net import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "var" / "bench" / "production"
+#: seconds for HAProxy to see a host that answers again as up (deploy/haproxy/haproxy.cfg:
+#: inter 2s, rise 2), and a margin
+SEEN_UP = 5.0
 
 
 def say(text: str) -> None:
@@ -74,8 +79,8 @@ class Host(WebHost):
         super().start()
 
 
-def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, str]) -> dict[str, str]:
-    """Locust, headless, against the balancer; the « Aggregated » row of its statistics."""
+def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Locust, headless, against the balancer; its statistics' rows by name (« Aggregated »: all)."""
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", str(users),
          "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{public}", "--csv", str(prefix), "--only-summary",
@@ -83,8 +88,7 @@ def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, s
         cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=(FOLDER / "locust.log").open("w"),
     )  # fmt: skip
     with (prefix.parent / f"{prefix.name}_stats.csv").open() as stats:
-        rows = {row["Name"]: row for row in csv.DictReader(stats)}
-    return rows["Aggregated"]
+        return {row["Name"]: row for row in csv.DictReader(stats)}
 
 
 def figures(row: dict[str, str]) -> str:
@@ -92,6 +96,83 @@ def figures(row: dict[str, str]) -> str:
         f"{int(row['Request Count']):,} requests, {int(row['Failure Count'])} failed, "
         f"{float(row['Requests/s']):.0f}/s; p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms"
     )
+
+
+def engine_alone(seconds: float) -> tuple[float, float, float]:
+    """p50/p95/p99 (ms) of the visitors' API searches asked of the engine in this process, with
+    nothing else running: what a search costs before HTTP, Django and the balancer."""
+    from bench.figures import percentiles
+    from bench.visitors import SEARCHES
+    from orientation.search.query import Kind, SearchQuery
+    from orientation.search.selectors import search
+
+    queries = [SearchQuery(text=words, kind=Kind.TRAINING) for words in SEARCHES]
+    for query in queries:  # warm: the index files, the synonyms
+        search(query)
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for query in queries:
+            started = time.perf_counter()
+            search(query)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return percentiles(latencies)
+
+
+def one_client(port: int, seconds: float) -> tuple[float, float, float]:
+    """p50/p95/p99 (ms) of the visitors' API searches sent one at a time through the balancer,
+    nothing else running: the engine plus what HTTP, Django and the balancer add to it."""
+    import http.client
+    from urllib.parse import quote
+
+    from bench.figures import percentiles
+    from bench.visitors import SEARCHES
+
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        while time.monotonic() < deadline:
+            for words in SEARCHES:
+                started = time.perf_counter()
+                connection.request("GET", f"/api/v1/search/trainings?q={quote(words)}")
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 200, response.status
+                latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        connection.close()
+    return percentiles(latencies[len(SEARCHES) :])  # the first round warms the hosts
+
+
+def bench_figures(public: int, hosts: list[Host], options: argparse.Namespace, env: dict[str, str]) -> None:
+    """The README's figures, without faults: the whole topology, then one host alone (the ratio
+    says what each host adds on this machine), and a search's p95 through the balancer against
+    the engine alone."""
+    probe = min(30, options.seconds)
+    alone_through = one_client(public, probe)
+    say(f"the visitors' API searches one at a time through the balancer, no other load: p50 "
+        f"{alone_through[0]:.1f} ms, p95 {alone_through[1]:.1f} ms, p99 {alone_through[2]:.1f} ms")  # fmt: skip
+    say(f"without faults: {options.users} visitors for {options.seconds} s through the balancer…")
+    topology = locust(public, options.users, options.seconds, FOLDER / "topology", env)
+    say(f"  through the balancer, {len(hosts)} hosts: {figures(topology['Aggregated'])}")
+    for host in hosts[1:]:
+        host.stop()
+    say(f"without faults: {options.users} visitors for {options.seconds} s on host 1 alone…")
+    alone = locust(hosts[0].port, options.users, options.seconds, FOLDER / "alone", env)
+    say(f"  one host alone, no balancer: {figures(alone['Aggregated'])}")
+    ratio = float(topology["Aggregated"]["Requests/s"]) / float(alone["Aggregated"]["Requests/s"])
+    say(f"throughput of the topology / one host alone: {ratio:.2f}")
+    engine = engine_alone(probe)
+    say(f"the engine alone, this process, the visitors' API searches: p50 {engine[0]:.1f} ms, "
+        f"p95 {engine[1]:.1f} ms, p99 {engine[2]:.1f} ms")  # fmt: skip
+    for name in ("/api/v1/search/trainings", "/recherche/?q=…&ou=…"):
+        through = topology[name]
+        say(f"  {name} through the balancer under load: p50 {through['50%']} ms, p95 {through['95%']} ms "
+            f"= {float(through['95%']) / engine[1]:.1f}x the engine's p95")  # fmt: skip
+    times = alone_through[1] / engine[1]
+    say(f"target, an API search's p95 through the balancer (one at a time) within 3x the engine alone: "
+        f"{'met' if times <= 3 else 'NOT met'} ({times:.1f}x)")  # fmt: skip
 
 
 def main() -> None:
@@ -156,7 +237,7 @@ def main() -> None:
         wait_ready(f"http://127.0.0.1:{public}/sante/")
         time.sleep(5)  # every host seen up by the health checks (rise 2, 2 s apart)
 
-        os.environ.update(env)
+        os.environ.update(worker)  # the engine alone (--bench) reads the worker's index
         sys.path.insert(0, str(ROOT))
         import django
 
@@ -199,7 +280,8 @@ def main() -> None:
                 host.stop()
                 host.start()
                 events.append(f"{time.strftime('%X')} host {host.number} restarted")
-                time.sleep(step / 2)
+                # as an operator does: the next host only once the balancer sees this one up
+                time.sleep(max(step / 2, SEEN_UP))
             from orientation.trainings.generator import derive
 
             changed = FOLDER / "feed-changed.xml"
@@ -213,7 +295,7 @@ def main() -> None:
         fault_thread = threading.Thread(target=faults)
         say(f"{options.users} visitors for {options.seconds} s through the balancer, with the faults…")
         fault_thread.start()
-        row = locust(public, options.users, options.seconds, FOLDER / "locust", env)
+        row = locust(public, options.users, options.seconds, FOLDER / "locust", env)["Aggregated"]
         fault_thread.join(timeout=300)
         time.sleep(6)  # the last tick of the hosts' timers
         stop_sync.set()
@@ -250,12 +332,7 @@ def main() -> None:
             say(f"index of the import: published {imported['published'] - imported['commit']:.1f} s after the "
                 f"import's commit, served by every host {last - imported['commit']:.1f} s after it")  # fmt: skip
         if options.bench:
-            for host in hosts[1:]:
-                host.stop()
-            alone = locust(hosts[0].port, options.users, options.seconds, FOLDER / "alone", env)
-            say(f"one host alone, no balancer, no faults: {figures(alone)}")
-            say(f"throughput through the balancer / one host alone: "
-                f"{float(row['Requests/s']) / float(alone['Requests/s']):.2f}")  # fmt: skip
+            bench_figures(public, hosts, options, env)
     finally:
         for host in hosts:
             host.stop()
