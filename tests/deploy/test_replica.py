@@ -87,6 +87,12 @@ def _title(base: str, **headers: str) -> tuple[int, str]:
         return error.code, ""
 
 
+def _replica_state(base: str) -> dict:
+    with urllib.request.urlopen(f"{base}/sante/", timeout=20) as response:
+        assert response.status == 200
+        return json.loads(response.read())["checks"]["replica"]
+
+
 def _eventually(check, seconds: float = 15.0) -> None:
     deadline = time.monotonic() + seconds
     while not check():
@@ -113,8 +119,19 @@ def test_public_reads_come_from_the_replica_and_survive_its_loss(primary_and_rep
         _sql(replica, "SELECT pg_wal_replay_resume()")
         _eventually(lambda: _title(host.url) == (200, RENAMED))
 
+        # The balancer's question reports the replica, caught up, without depending on it.
+        with urllib.request.urlopen(f"{host.url}/sante/", timeout=20) as response:
+            health = json.loads(response.read())
+        assert health["ready"] is True
+        assert health["checks"]["replica"]["ok"] is True
+        assert health["checks"]["replica"]["required"] is False
+        _eventually(lambda: _replica_state(host.url).get("lag_s") == 0)
+
         # The replica lost (stopped at once, as a crashed host): every request still answers.
         subprocess.run(["scripts/postgres.sh", "replica-stop"], cwd=REPOSITORY, check=True)
+        lost = _replica_state(host.url)
+        assert lost["ok"] is False, lost  # said, and the host stays in the pool (200)
+        assert "error" in lost
         answers = [_title(host.url) for _ in range(12)]
         pages = []
         for path in ("/", "/metiers/J1506/", "/recherche/?q=infirmier"):
