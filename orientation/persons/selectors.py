@@ -1,5 +1,6 @@
 """Reads of the person's space: their passport by section, the proposals waiting for them, their
-shares and who read them, their referrals; the suggestions of skills and studies as they type;
+shares and who read them, their referrals; the suggestions of skills, studies, occupations and
+organisations as they type;
 and, for an adviser, a passport shared with them."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from orientation.accounts.models import User
+from orientation.directory.models import Organisation
 from orientation.occupations.models import Appellation, RomeFiche, Skill
 from orientation.persons.documents import passport_entries
 from orientation.persons.models import Entry, Reading, SavedItem, SavedSearch, Section, Share
@@ -183,6 +185,22 @@ def occupation_suggestions(text: str, limit: int = 10) -> list[tuple[str, str]]:
     for value, _label in _suggest(vocabulary, text, limit * 3):
         found.setdefault(value[:5], value)
     return [(value, code) for code, value in list(found.items())[:limit]]
+
+
+def sharing_organisations(text: str, limit: int = 20) -> list[Organisation]:
+    """Organisations that have advisers on the platform, matching what is typed as the other
+    suggestions do (accents and case ignored, each word the start of a word of the name); the one
+    whose name is exactly what is typed alone, when there is one."""
+    rows = Organisation.objects.filter(memberships__isnull=False).distinct()
+    vocabulary = _vocabulary(
+        "organisations", rows, lambda: ((str(pk), name) for pk, name in rows.values_list("pk", "name"))
+    )
+    wanted = _folded(text)
+    found = _suggest(vocabulary, text, limit)
+    exact = [pk for pk, name in found if _folded(name) == wanted]
+    keys = [int(pk) for pk, _name in found] if len(exact) != 1 else [int(exact[0])]
+    by_pk = Organisation.objects.in_bulk(keys)
+    return [by_pk[pk] for pk in keys if pk in by_pk]
 
 
 def readable_share(user: User, pk: int) -> Share | None:

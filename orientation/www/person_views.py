@@ -495,16 +495,6 @@ def import_passport(request: HttpRequest) -> HttpResponse:
 # -- sharing ------------------------------------------------------------------------------
 
 
-def _sharing_organisations(text: str) -> list[Organisation]:
-    """Organisations that have advisers on the platform, whose name holds ``text``."""
-    text = " ".join(text.split())
-    if len(text) < 2:
-        return []
-    rows = Organisation.objects.filter(memberships__isnull=False).distinct().order_by("name")
-    exact = list(rows.filter(name__iexact=text)[:2])
-    return exact if len(exact) == 1 else list(rows.filter(name__icontains=text)[:20])
-
-
 @person_required
 def shares(request: HttpRequest) -> HttpResponse:
     person = _person(request)
@@ -512,7 +502,7 @@ def shares(request: HttpRequest) -> HttpResponse:
     candidates: list[Organisation] = []
     if request.method == "POST" and form.is_valid():
         chosen = request.POST.get("organisation_id", "")
-        found = _sharing_organisations(form.cleaned_data["organisation"])
+        found = selectors.sharing_organisations(form.cleaned_data["organisation"])
         if chosen.isdigit():
             found = [organisation for organisation in found if organisation.pk == int(chosen)]
         if not found:
@@ -758,7 +748,8 @@ def suggestions(request: HttpRequest, kind: str) -> JsonResponse:
         values = [{"value": value, "label": code} for value, code in selectors.occupation_suggestions(text)]
     elif kind == "organisations":
         values = [
-            {"value": organisation.name, "label": organisation.name} for organisation in _sharing_organisations(text)
+            {"value": organisation.name, "label": organisation.name}
+            for organisation in selectors.sharing_organisations(text)
         ]
     else:
         raise Http404("Suggestions inconnues")

@@ -58,6 +58,28 @@ def test_a_person_shares_chosen_sections_with_one_organisation_for_a_period(clie
     assert Share.objects.filter(person=person).count() == 2
 
 
+def test_organisations_are_found_as_people_type_them_without_accents(client):
+    vendome = OrganisationFactory(name="Centre d’information et d’orientation de Vendôme")
+    adviser_of(vendome)
+    adviser_of(OrganisationFactory(name="Mission locale de Vendôme"))
+    me = person_client(PersonFactory())
+
+    def suggested(text: str) -> list[str]:
+        return [value["value"] for value in me.get("/mon-espace/suggestions/organisations/", {"q": text}).json()]
+
+    assert suggested("vendome") == ["Mission locale de Vendôme", "Centre d’information et d’orientation de Vendôme"]
+    assert suggested("orientation vendome") == ["Centre d’information et d’orientation de Vendôme"]
+    assert suggested("MISSION LOCALE") == ["Mission locale de Vendôme"]
+    assert suggested("endome") == []  # the start of a word, as the other suggestions
+    # typed without its accents, the name is still the person's choice
+    response = me.post(
+        "/mon-espace/partages/",
+        {"organisation": "centre d'information et d'orientation de vendome", "sections": ["diplomes"], "months": "3"},
+    )
+    assert response.status_code == 302
+    assert Share.objects.get().organisation == vendome
+
+
 def test_the_adviser_reads_the_shared_sections_only_and_the_person_sees_it(client):
     mission = OrganisationFactory(name="Mission locale de Blois")
     adviser = adviser_of(mission, first="Aline", last="Roux")
