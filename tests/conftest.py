@@ -189,6 +189,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     if "memorydb" in name or "test" in name:
         with django_db_blocker.unblock():
             MIGRATED["default"] = connection.creation.serialize_db_to_string()
+        MIGRATED["name"] = name
 
 
 def migrated_state() -> str:
@@ -232,7 +233,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     back, or the next tests would find no synonyms and pass or fail by the order they run in
     (which pytest-xdist changes)."""
     result = yield
-    if "default" in MIGRATED and _commits(item):
+    # not after the last test: the session's fixtures are torn down with it, and the connection
+    # points at the developer's database again (checked too, whatever the order)
+    if (
+        nextitem is not None
+        and "default" in MIGRATED
+        and connection.settings_dict["NAME"] == MIGRATED["name"]
+        and _commits(item)
+    ):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
