@@ -192,10 +192,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         MIGRATED["name"] = name
 
 
-def migrated_state() -> str:
-    """The migrated state, for a fixture that commits (``restore_migrated_state`` after it)."""
+def require_migrated_state() -> None:
+    """For a fixture that commits (``restore_migrated_state`` after it): the test database is set up."""
     assert "default" in MIGRATED, f"not a test database, left alone: {connection.settings_dict['NAME']}"
-    return MIGRATED["default"]
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +210,10 @@ def module_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest)
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
             return run_command(name, *args, **options)
 
-    seeded = migrated_state()
+    require_migrated_state()
     yield load
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        restore_migrated_state(seeded)
+        restore_migrated_state()
 
 
 def _commits(item: pytest.Item) -> bool:
@@ -244,16 +243,16 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            restore_migrated_state(MIGRATED["default"])
+            restore_migrated_state()
     return result
 
 
-def restore_migrated_state(seeded: str) -> None:
-    """Take away what was committed since ``migrated_state``."""
+def restore_migrated_state() -> None:
+    """Take away what was committed: the database as the migrations left it (``MIGRATED``)."""
     # as Django's serialized rollback does: the content types and permissions come back
     # with the rest, not from post_migrate
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(seeded)
+    connection.creation.deserialize_db_from_string(MIGRATED["default"])
     # the rows come back with their keys: the sequences (PostgreSQL) start after them again
     models = [model for config in apps.get_app_configs() for model in config.get_models()]
     with connection.cursor() as cursor:

@@ -29,7 +29,7 @@ from orientation.search.services import search_index_rebuild
 from orientation.statistics.models import RESULT_RANGES, AudienceCount, Metric
 from orientation.territories.models import Region
 from orientation.trainings.models import Action
-from tests.conftest import REPOSITORY, login_verified, migrated_state, restore_migrated_state, run_command
+from tests.conftest import REPOSITORY, login_verified, require_migrated_state, restore_migrated_state, run_command
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -112,7 +112,7 @@ def read_only_portal(
             "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}},
         },
     )
-    seeded = migrated_state()
+    require_migrated_state()
     with django_db_blocker.unblock(), folders:
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -121,7 +121,7 @@ def read_only_portal(
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            restore_migrated_state(seeded)
+            restore_migrated_state()
 
 
 def build_portal(base: str) -> Portal:
