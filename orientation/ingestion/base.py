@@ -74,8 +74,9 @@ class Progress:
                 self.stream.write("\r" + self._line(now))
                 self.stream.flush()
         elif self.total:
-            while self.next_tenth <= 10 and self.done * 10 >= self.total * self.next_tenth:
-                self.next_tenth += 1
+            reached = min(10, self.done * 10 // self.total)  # a line a tenth, one for a leap of several
+            if reached >= self.next_tenth:
+                self.next_tenth = reached + 1
                 self.stream.write(self._line(now) + "\n")
         elif now - self.last_shown >= LOG_PROGRESS_SECONDS:
             # In a log (cron, CI) a stream of unknown length still says it is alive.
@@ -85,7 +86,10 @@ class Progress:
     def finish(self) -> None:
         now = time.monotonic()
         line = self._line(now)
-        self.stream.write(("\r" + line + "\n") if self.interactive else (line + "\n" if not self.total else ""))
+        if self.interactive:
+            self.stream.write("\r" + line + "\n")
+        elif not self.total or self.next_tenth <= 10:  # in a log, the whole once, unless its tenth said it
+            self.stream.write(line + "\n")
         self.stream.flush()
 
     def _line(self, now: float) -> str:

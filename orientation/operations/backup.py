@@ -12,6 +12,10 @@ A restore checks every file's digest first, refuses a database or a folder that 
 something (unless told to replace it), restores, then counts each table's rows again and fails
 when one differs from the manifest. ``scripts/backup.sh`` and ``scripts/restore.sh`` call the
 ``backup`` and ``restore`` commands.
+
+A national database takes minutes to dump and to restore: each step reports its progress (the
+tables pg_dump or pg_restore has done, read from their ``--verbose`` lines; the pages SQLite has
+copied; the files packed or unpacked) through the ``progress`` it is given.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import timezone
 
@@ -39,8 +45,36 @@ FILES = "files.tar.gz"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
+#: how pg_dump and pg_restore say, with --verbose, that they start on a table's rows
+TABLE_DONE = re.compile(r'(?:dumping contents of|processing data for) table "(?P<table>[^"]+)"')
+
+
 class BackupError(Exception):
     pass
+
+
+class Steps(Protocol):
+    """Where a step's progress goes (``ingestion.base.Progress`` on the command line)."""
+
+    def advance(self, count: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class _Silent:
+    def advance(self, count: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+#: a step's label and its total, if known → its progress
+ProgressFactory = Callable[[str, int | None], Steps]
+
+
+def silent(label: str, total: int | None) -> Steps:
+    return _Silent()
 
 
 @dataclass(frozen=True)
@@ -125,44 +159,72 @@ def row_counts(database: Mapping[str, Any]) -> dict[str, int]:
         return counts
 
 
-def _dump(database: Mapping[str, Any], target: Path) -> str:
+def _run_by_table(command: list[str], environment: dict[str, str], steps: Steps) -> tuple[int, str]:
+    """Run pg_dump or pg_restore with ``--verbose``, advancing ``steps`` at each table it starts;
+    its exit code and the last lines it wrote that were not progress (what went wrong)."""
+    said: deque[str] = deque(maxlen=20)
+    with subprocess.Popen(
+        [*command, "--verbose"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if TABLE_DONE.search(line):
+                steps.advance()
+            else:
+                said.append(line.rstrip())
+    steps.finish()
+    return process.returncode, "\n".join(said)
+
+
+def _dump(database: Mapping[str, Any], target: Path, tables: int, progress: ProgressFactory) -> str:
     if _is_postgres(database):
         arguments, environment = _pg_arguments(database)
         path = target / "database.dump"
-        subprocess.run(
-            [_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(path), *arguments],
-            env=environment,
-            check=True,
-            capture_output=True,
-        )
+        command = [_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(path)]
+        code, said = _run_by_table([*command, *arguments], environment, progress("tables sauvegardées", tables))
+        if code:
+            raise BackupError(f"pg_dump a échoué ({code}) : {said[-500:]}")
         return path.name
     path = target / "database.sqlite3"
     source = sqlite3.connect(str(database["NAME"]))
     copy = sqlite3.connect(str(path))
+    steps: Steps | None = None
+    done = 0
+
+    def copied(status: int, remaining: int, total: int) -> None:
+        nonlocal steps, done
+        steps = steps or progress("pages de la base copiées", total)
+        steps.advance(total - remaining - done)
+        done = total - remaining
+
     try:
-        source.backup(copy)  # a consistent copy while the site keeps writing
+        source.backup(copy, pages=1024, progress=copied)  # a consistent copy while the site keeps writing
     finally:
         copy.close()
         source.close()
+    if steps is not None:
+        steps.finish()
     return path.name
 
 
-def _load(database: Mapping[str, Any], dump: Path, *, replace: bool) -> None:
+def _load(database: Mapping[str, Any], dump: Path, tables: int, progress: ProgressFactory, *, replace: bool) -> None:
     postgres = _is_postgres(database)
     if postgres:
         with _connect(database) as connection:
-            tables = _tables(connection, postgres)
-        if tables and not replace:
+            existing = _tables(connection, postgres)
+        if existing and not replace:
             raise BackupError(
-                f"la base {database['NAME']} n’est pas vide ({len(tables)} tables) : --replace pour la remplacer"
+                f"la base {database['NAME']} n’est pas vide ({len(existing)} tables) : --replace pour la remplacer"
             )
         arguments, environment = _pg_arguments(database)
         command = [_program("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
         if replace:
             command += ["--clean", "--if-exists"]
-        result = subprocess.run([*command, *arguments, str(dump)], env=environment, capture_output=True, text=True)
-        if result.returncode:
-            raise BackupError(f"pg_restore a échoué : {result.stderr.strip()[-500:]}")
+        code, said = _run_by_table(
+            [*command, *arguments, str(dump)], environment, progress("tables restaurées", tables)
+        )
+        if code:
+            raise BackupError(f"pg_restore a échoué : {said.strip()[-500:]}")
         return
     target = Path(database["NAME"])
     if target.exists() and target.stat().st_size and not replace:
@@ -178,38 +240,57 @@ def _load(database: Mapping[str, Any], dump: Path, *, replace: bool) -> None:
 # -- the files ----------------------------------------------------------------------------
 
 
-def _pack(folders: Folders, target: Path) -> str:
+def _packed(folders: Folders) -> list[tuple[Path, str]]:
+    """What goes in the archive, a (path, name in the archive) a folder or file: the media and
+    private folders whole, and of each index its current version and its pointer only (the older
+    ones are being removed)."""
+    packed = [(folder, name) for name, folder in folders.items() if name != "search" and folder.is_dir()]
+    if folders.search.is_dir():
+        for pointer in sorted(folders.search.rglob("CURRENT")):
+            stamp = pointer.read_text(encoding="utf-8").strip()
+            place = Path("search") / pointer.parent.relative_to(folders.search)
+            packed += [(pointer.parent / stamp, str(place / stamp)), (pointer, str(place / "CURRENT"))]
+    return packed
+
+
+def _pack(folders: Folders, target: Path, progress: ProgressFactory) -> tuple[str, int]:
+    """The archive's name, and how many files it holds."""
+    packed = _packed(folders)
+    total = sum(sum(1 for item in path.rglob("*") if item.is_file()) if path.is_dir() else 1 for path, _ in packed)
+    steps = progress("fichiers archivés", total)
+
+    def counted(member: tarfile.TarInfo) -> tarfile.TarInfo:
+        if member.isfile():
+            steps.advance()
+        return member
+
     path = target / FILES
     with tarfile.open(path, "w:gz") as archive:
-        for name, folder in folders.items():
-            if name == "search":
-                _pack_index(archive, folder)
-            elif folder.is_dir():
-                archive.add(str(folder), arcname=name)
-    return path.name
+        for source, name in packed:
+            archive.add(str(source), arcname=name, filter=counted)
+    steps.finish()
+    return path.name, total
 
 
-def _pack_index(archive: tarfile.TarFile, folder: Path) -> None:
-    """Each index's current version and its pointer only (the older ones are being removed)."""
-    if not folder.is_dir():
-        return
-    for pointer in sorted(folder.rglob("CURRENT")):
-        stamp = pointer.read_text(encoding="utf-8").strip()
-        place = Path("search") / pointer.parent.relative_to(folder)
-        archive.add(str(pointer.parent / stamp), arcname=str(place / stamp))
-        archive.add(str(pointer), arcname=str(place / "CURRENT"))
-
-
-def _unpack(archive_path: Path, folders: Folders, *, replace: bool) -> dict[str, int]:
+def _unpack(
+    archive_path: Path, folders: Folders, files: int | None, progress: ProgressFactory, *, replace: bool
+) -> dict[str, int]:
     """Each folder restored whole or not at all; how many files each received."""
     targets = dict(folders.items())
-    for name, folder in targets.items():
-        if folder.is_dir() and any(folder.iterdir()) and not replace:
-            raise BackupError(f"le dossier {folder} ({name}) n’est pas vide : --replace pour le remplacer")
+    if not replace:
+        _refuse_filled(folders)
     received: dict[str, int] = dict.fromkeys(targets, 0)
     with tempfile.TemporaryDirectory(dir=_common_parent(list(targets.values()))) as staging:
+        steps = progress("fichiers extraits", files)
+
+        def checked(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+            if member.isfile():
+                steps.advance()
+            return tarfile.data_filter(member, path)  # no absolute path, no way out of the folder
+
         with tarfile.open(archive_path, "r:gz") as archive:
-            archive.extractall(staging, filter="data")  # no absolute path, no way out of the folder
+            archive.extractall(staging, filter=checked)
+        steps.finish()
         for name, folder in targets.items():
             unpacked = Path(staging) / name
             if not unpacked.is_dir():
@@ -222,6 +303,12 @@ def _unpack(archive_path: Path, folders: Folders, *, replace: bool) -> dict[str,
     return received
 
 
+def _refuse_filled(folders: Folders) -> None:
+    for name, folder in folders.items():
+        if folder.is_dir() and any(folder.iterdir()):
+            raise BackupError(f"le dossier {folder} ({name}) n’est pas vide : --replace pour le remplacer")
+
+
 def _common_parent(paths: list[Path]) -> Path:
     parent = Path(os.path.commonpath([str(path.resolve().parent) for path in paths]))
     parent.mkdir(parents=True, exist_ok=True)
@@ -232,7 +319,12 @@ def _common_parent(paths: list[Path]) -> Path:
 
 
 def backup(
-    destination: Path, database: Mapping[str, Any], folders: Folders, *, say: Callable[[str], None] = print
+    destination: Path,
+    database: Mapping[str, Any],
+    folders: Folders,
+    *,
+    say: Callable[[str], None] = print,
+    progress: ProgressFactory = silent,
 ) -> Path:
     """Write a backup folder under ``destination``; its path."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -244,12 +336,15 @@ def backup(
     try:
         counts = row_counts(database)
         say(f"base : {len(counts)} tables, {sum(counts.values())} lignes")
-        written = [_dump(database, work), _pack(folders, work)]
+        dump = _dump(database, work, len(counts), progress)
+        archive, files = _pack(folders, work, progress)
+        written = [dump, archive]
         manifest: dict[str, Any] = {
             "created_at": timezone.now().isoformat(),
             "engine": "postgresql" if _is_postgres(database) else "sqlite",
-            "database": written[0],
+            "database": dump,
             "counts": counts,
+            "archived_files": files,
             "files": {
                 file: {"bytes": (work / file).stat().st_size, "sha256": file_digest(work / file)} for file in written
             },
@@ -286,6 +381,7 @@ def restore(
     *,
     replace: bool = False,
     say: Callable[[str], None] = print,
+    progress: ProgressFactory = silent,
 ) -> Restored:
     manifest = read_manifest(folder)
     engine = "postgresql" if _is_postgres(database) else "sqlite"
@@ -296,9 +392,11 @@ def restore(
         if not path.is_file() or file_digest(path) != about["sha256"]:
             raise BackupError(f"{path} absent ou altéré (SHA-256 différent du manifeste) : rien n’est restauré")
     say("fichiers de la sauvegarde intègres")
-    _load(database, folder / manifest["database"], replace=replace)
-    files = _unpack(folder / FILES, folders, replace=replace)
-    counts = row_counts(database)
+    if not replace:
+        _refuse_filled(folders)  # before the database is written: a refused restore changes nothing
     expected: dict[str, int] = manifest["counts"]
+    _load(database, folder / manifest["database"], len(expected), progress, replace=replace)
+    files = _unpack(folder / FILES, folders, manifest.get("archived_files"), progress, replace=replace)
+    counts = row_counts(database)
     differences = {table: (rows, counts.get(table)) for table, rows in expected.items() if counts.get(table) != rows}
     return Restored(counts=counts, files=files, differences=differences)

@@ -23,3 +23,18 @@ def test_progress_in_a_log_writes_each_tenth_when_the_length_is_known():
     for _ in range(100):
         progress.advance()
     assert len(stream.getvalue().splitlines()) == 10
+
+
+def test_progress_in_a_log_writes_one_line_for_a_leap_and_no_empty_line_at_the_end():
+    from django.core.management.base import OutputWrapper
+
+    stream = io.StringIO()
+    progress = Progress(OutputWrapper(stream), "pages de la base copiées", 656, interactive=False)
+    progress.advance(100)  # 15 %
+    progress.advance(556)  # 100 % at once (SQLite copies a small database in one step)
+    progress.finish()
+    lines = stream.getvalue().splitlines()
+    assert [line.split(" en ")[0] for line in lines] == [
+        "  pages de la base copiées : 100/656 (15 %)",
+        "  pages de la base copiées : 656/656 (100 %)",
+    ]

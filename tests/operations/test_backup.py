@@ -54,6 +54,14 @@ def run(environment: dict[str, str], *command: str, check: bool = True) -> subpr
     return result
 
 
+def finished(progress: str, label: str) -> bool:
+    """Whether a step's progress in a log reached its whole (« label : 12/12 (100 %) »)."""
+    return any(
+        line.strip().startswith(f"{label} :") and "(100 %)" in line and line.split(":")[1].split("/")[0].strip()
+        for line in progress.splitlines()
+    )
+
+
 def settings_of(database_url: str) -> dict[str, Any]:
     return dict(dj_database_url.parse(database_url))
 
@@ -72,6 +80,10 @@ def test_a_backup_restores_into_a_fresh_deployment_with_the_same_rows_files_and_
     (tmp_path / "site" / "media" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     backed_up = run(site, "scripts/backup.sh", "--to", str(tmp_path / "backups"))
     assert "Sauvegarde écrite" in backed_up.stdout
+    # What takes minutes on a national database says how far it is, up to its whole.
+    dumped = "tables sauvegardées" if site_url.startswith("postgres") else "pages de la base copiées"
+    assert finished(backed_up.stderr, dumped), backed_up.stderr
+    assert finished(backed_up.stderr, "fichiers archivés"), backed_up.stderr
     (folder,) = (tmp_path / "backups").iterdir()
     assert sorted(path.name for path in folder.iterdir()) == sorted(
         ["manifest.json", "files.tar.gz", "database.dump" if site_url.startswith("postgres") else "database.sqlite3"]
@@ -80,6 +92,9 @@ def test_a_backup_restores_into_a_fresh_deployment_with_the_same_rows_files_and_
     restored = deployment(restored_url, tmp_path / "restored")
     output = run(restored, "scripts/restore.sh", str(folder))
     assert "Restauration vérifiée" in output.stdout, output.stdout
+    assert finished(output.stderr, "fichiers extraits"), output.stderr
+    if site_url.startswith("postgres"):
+        assert finished(output.stderr, "tables restaurées"), output.stderr
     before, after = row_counts(settings_of(site_url)), row_counts(settings_of(restored_url))
     assert after == before
     assert before["trainings_action"] == 500
@@ -115,3 +130,19 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(two_databases, 
     assert "files.tar.gz absent ou altéré" in result.stderr, result.stderr
     assert not row_counts(settings_of(restored_url))  # not a table written
     assert not (tmp_path / "restored").exists()
+
+
+def test_a_restore_into_folders_that_hold_files_writes_nothing_into_the_database(two_databases, tmp_path):
+    site_url, restored_url = two_databases
+    site = deployment(site_url, tmp_path / "site")
+    run(site, sys.executable, "manage.py", "migrate", "--noinput", "-v", "0")
+    run(site, "scripts/backup.sh", "--to", str(tmp_path / "backups"))
+    (folder,) = (tmp_path / "backups").iterdir()
+    kept = tmp_path / "restored" / "private" / "a-document.pdf"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(DOCUMENT)
+    result = run(deployment(restored_url, tmp_path / "restored"), "scripts/restore.sh", str(folder), check=False)
+    assert result.returncode != 0
+    assert "private) n’est pas vide" in result.stderr, result.stderr
+    assert not row_counts(settings_of(restored_url))  # refused before the database was written
+    assert kept.read_bytes() == DOCUMENT

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from orientation.operations.backup import BackupError, Folders, backup
+from orientation.ingestion.base import Progress
+from orientation.operations.backup import BackupError, Folders, ProgressFactory, backup
 
 
 def deployment_folders() -> Folders:
@@ -22,6 +23,12 @@ def deployment_folders() -> Folders:
         private=Path(settings.STORAGES["private"]["OPTIONS"]["location"]),  # type: ignore[index]
         search=Path(settings.SEARCH_INDEX_DIR),
     )
+
+
+def progress_on(stream: OutputWrapper) -> ProgressFactory:
+    """Each step's progress on the command's stderr: a live line on a terminal, a line every
+    tenth in a log (systemd's journal, cron's mail)."""
+    return lambda label, total: Progress(stream, label, total, interactive=stream.isatty())
 
 
 class Command(BaseCommand):
@@ -33,7 +40,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             folder = backup(
-                Path(options["to"]), settings.DATABASES["default"], deployment_folders(), say=self.stdout.write
+                Path(options["to"]),
+                settings.DATABASES["default"],
+                deployment_folders(),
+                say=self.stdout.write,
+                progress=progress_on(self.stderr),
             )
         except (BackupError, subprocess.CalledProcessError, OSError) as error:
             detail = getattr(error, "stderr", b"") or b""

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from orientation.operations.backup import BackupError, restore
-from orientation.operations.management.commands.backup import deployment_folders
+from orientation.operations.management.commands.backup import deployment_folders, progress_on
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 deployment_folders(),
                 replace=options["replace"],
                 say=self.stdout.write,
+                progress=progress_on(self.stderr),
             )
         except (BackupError, OSError) as error:
             raise CommandError(f"restauration impossible : {error}") from error
