@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from orientation.directory.models import Place, ServiceOffer
 from orientation.labels import timeline
@@ -126,7 +126,7 @@ def registry(today: date, *, region: Region | None = None, label_id: int | None 
 # Coverage -------------------------------------------------------------------------------
 
 
-def covered_commune_ids(today: date) -> set[int]:
+def covered_communes(today: date) -> QuerySet[Commune]:
     """Communes that lie in the territory served by at least one label in force."""
     applications = Application.objects.filter(label__in=Label.objects.active(today))
     through = Application
@@ -139,11 +139,11 @@ def covered_commune_ids(today: date) -> set[int]:
     communes = through.communes.through.objects.filter(application__in=applications).values_list(
         "commune_id", flat=True
     )
-    return set(
-        served_communes(living_area_ids=living_areas, employment_zone_ids=zones, commune_ids=communes).values_list(
-            "pk", flat=True
-        )
-    )
+    return served_communes(living_area_ids=living_areas, employment_zone_ids=zones, commune_ids=communes)
+
+
+def covered_commune_ids(today: date) -> set[int]:
+    return set(covered_communes(today).values_list("pk", flat=True))
 
 
 @dataclass
@@ -175,19 +175,29 @@ class LivingAreaCoverage(Coverage):
     points: list[tuple[float, float, bool]] = field(default_factory=list)
 
 
-def coverage_by_region(today: date, *, covered: set[int] | None = None) -> list[RegionCoverage]:
+def coverage_by_region(today: date) -> list[RegionCoverage]:
     """Share of each region's communes and population that lies in a territory served by a
-    label in force (a territory may cross a region's border: it counts where it lies)."""
-    covered = covered_commune_ids(today) if covered is None else covered
+    label in force (a territory may cross a region's border: it counts where it lies). Summed
+    by the database: the public statistics and the dashboards read it on every view, and France
+    has 35,000 communes."""
     regions = {region.pk: RegionCoverage(region=region) for region in Region.objects.order_by("code")}
-    rows = Commune.objects.filter(kind=Commune.Kind.COMMUNE).values_list("pk", "region_id", "population")
-    for pk, region_id, population in rows.iterator(chunk_size=5000):
-        item = regions[region_id]
-        item.communes += 1
-        item.population += population or 0
-        if pk in covered:
-            item.communes_covered += 1
-            item.population_covered += population or 0
+    covered = Q(pk__in=covered_communes(today).values("pk"))
+    rows = (
+        Commune.objects.filter(kind=Commune.Kind.COMMUNE)
+        .values("region_id")
+        .annotate(
+            all_communes=Count("pk"),
+            all_population=Sum("population"),
+            covered_communes=Count("pk", filter=covered),
+            covered_population=Sum("population", filter=covered),
+        )
+    )
+    for row in rows:
+        item = regions[row["region_id"]]
+        item.communes = row["all_communes"]
+        item.population = row["all_population"] or 0
+        item.communes_covered = row["covered_communes"]
+        item.population_covered = row["covered_population"] or 0
     return list(regions.values())
 
 
@@ -272,7 +282,7 @@ def _step_delays(applications: QuerySet[Application]) -> list[StepDelay]:
     return delays
 
 
-def dashboard(today: date, *, regions: QuerySet[Region] | None = None, covered: set[int] | None = None) -> Dashboard:
+def dashboard(today: date, *, regions: QuerySet[Region] | None = None) -> Dashboard:
     """Applications by state and region, instruction delays against the statutory ones,
     labels expiring in the next 6 months, and coverage. Drafts are counted nowhere: they
     belong to their applicants until submitted."""
@@ -286,7 +296,7 @@ def dashboard(today: date, *, regions: QuerySet[Region] | None = None, covered: 
     for region_id, state in applications.values_list("region_id", "state"):
         per_region[region_id][state] += 1
     region_rows = Region.objects.filter(pk__in=per_region).order_by("code")
-    coverage = coverage_by_region(today, covered=covered)
+    coverage = coverage_by_region(today)
     if regions is not None:
         wanted = set(regions.values_list("pk", flat=True))
         coverage = [item for item in coverage if item.region and item.region.pk in wanted]

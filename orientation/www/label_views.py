@@ -120,11 +120,9 @@ def label_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def dashboard_context(
-    today: date, regions: QuerySet[Region] | None = None, *, covered: set[int] | None = None
-) -> dict[str, Any]:
+def dashboard_context(today: date, regions: QuerySet[Region] | None = None) -> dict[str, Any]:
     """What the national, regional and public dashboards show."""
-    figures = selectors.dashboard(today, regions=regions, covered=covered)
+    figures = selectors.dashboard(today, regions=regions)
     return {
         "dashboard": figures,
         "state_labels": dict(Application.State.choices),
@@ -157,9 +155,8 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     """The anonymised public dashboard: figures of the instruction, coverage by region."""
     today = timezone.localdate()
     region = region_param(request)
-    covered = selectors.covered_commune_ids(today)  # read once for the table and the map
-    context = dashboard_context(today, covered=covered)
-    context.update(coverage_section(region, today, covered=covered))
+    context = dashboard_context(today)
+    context.update(coverage_section(region, today))
     context.update(
         title=gettext("Le label en chiffres"),
         public=True,

@@ -639,9 +639,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "Le tableau de bord est celui des préfectures, des CCREFP et de l’administration nationale."
             )
         regions = Region.objects.filter(pk__in=ids)
-    covered = selectors.covered_commune_ids(today)  # read once for the table and the map
-    context = dashboard_context(today, regions, covered=covered)
-    context.update(coverage_section(region_param(request, regions), today, covered=covered))
+    context = dashboard_context(today, regions)
+    context.update(coverage_section(region_param(request, regions), today))
     context.update(regions=regions if regions is not None else Region.objects.order_by("name"))
     context.update(title="Tableau de bord du label", public=False, breadcrumb=_crumbs(("Tableau de bord", None)))
     return render(request, "www/labels/dashboard.html", context)
