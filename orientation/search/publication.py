@@ -14,6 +14,7 @@ versions are kept in the database.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -80,13 +81,21 @@ class Synced:
 
 
 def index_sync(folder: Path) -> Synced:
-    """Bring this host's index to the latest published version, if it is not there yet."""
+    """Bring this host's index to the latest published version, if it is not there yet. One
+    sync at a time on a host: the timer's may fire while the web unit's ExecStartPre runs, and two
+    copies moving the pointer and removing old versions at once could remove the other's."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".sync.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
+        return _sync(folder)
+
+
+def _sync(folder: Path) -> Synced:
     started = time.monotonic()
     latest = IndexVersion.objects.filter(complete=True).first()
     local = _current_stamp(folder)
     if latest is None or latest.stamp == local:
         return Synced(local, changed=False)
-    folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".sync-{latest.stamp}-", dir=folder))
     try:
         archive_path = staging / "index.tar"

@@ -5,11 +5,14 @@ serving."""
 from __future__ import annotations
 
 import filecmp
+import threading
+import time
 
 import pytest
 
 from orientation.search.models import IndexChunk, IndexVersion
-from orientation.search.publication import PublicationError, index_sync
+from orientation.search import publication
+from orientation.search.publication import PublicationError, Synced, index_sync
 from orientation.search.query import Kind, SearchQuery
 from orientation.search.services import search_index_rebuild
 from orientation.search.tantivy_backend import TantivyBackend
@@ -84,3 +87,27 @@ def test_the_command_says_what_it_did(worker, tmp_path, settings):
     settings.SEARCH_INDEX_DIR = tmp_path / "host"
     assert "reçu en" in run_command("search_index_sync")
     assert "à jour" in run_command("search_index_sync")
+
+
+def test_two_syncs_on_one_host_run_one_after_the_other(tmp_path, monkeypatch):
+    """The timer's sync may fire while the web unit's ExecStartPre runs one: the second waits."""
+    inside = most = 0
+    count = threading.Lock()
+
+    def slow_sync(folder):
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.3)  # downloading, unpacking, moving the pointer
+        with count:
+            inside -= 1
+        return Synced("20261206-000000", changed=False)
+
+    monkeypatch.setattr(publication, "_sync", slow_sync)
+    syncs = [threading.Thread(target=index_sync, args=(tmp_path / "host" / "tantivy",)) for _ in range(3)]
+    for sync in syncs:
+        sync.start()
+    for sync in syncs:
+        sync.join(timeout=10)
+    assert most == 1
