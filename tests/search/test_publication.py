@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from orientation.search.models import IndexChunk, IndexVersion
 from orientation.search import publication
+from orientation.search.models import IndexChunk, IndexVersion
 from orientation.search.publication import PublicationError, Synced, index_sync
 from orientation.search.query import Kind, SearchQuery
 from orientation.search.services import search_index_rebuild
