@@ -77,7 +77,7 @@ def load_demo_person() -> int:
     person.save()
     for entry in data["entries"]:
         services.entry_save(person=person, section=entry["section"], values=_values(entry))
-    share = services.share_create(
+    share, _created = services.share_create(
         person=person, organisation=mission, sections=data["share"]["sections"], months=data["share"]["months"]
     )
     proposal = data["proposal"]

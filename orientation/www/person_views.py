@@ -512,7 +512,7 @@ def shares(request: HttpRequest) -> HttpResponse:
             form.add_error("organisation", "Plusieurs organisations portent ce nom : choisissez la vôtre ci-dessous.")
         else:
             try:
-                share = services.share_create(
+                share, created = services.share_create(
                     person=person,
                     organisation=found[0],
                     sections=form.cleaned_data["sections"],
@@ -521,9 +521,13 @@ def shares(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _form_errors(form, error)
             else:
+                until = f"{share.expires_at:%d/%m/%Y}"
                 messages.success(
                     request,
-                    f"Votre passeport est partagé avec {share.organisation.name} jusqu’au {share.expires_at:%d/%m/%Y}.",
+                    f"Votre passeport est partagé avec {share.organisation.name} jusqu’au {until}."
+                    if created
+                    else f"Votre partage avec {share.organisation.name} est mis à jour : les rubriques choisies, "
+                    f"jusqu’au {until}.",
                 )
                 return redirect("www:person_shares")
     return render(

@@ -51,11 +51,27 @@ def test_a_person_shares_chosen_sections_with_one_organisation_for_a_period(clie
     assert share.organisation == mission
     assert share.sections == ["diplomes", "projet"]
     assert timedelta(days=180) < share.expires_at - timezone.now() < timedelta(days=185)
-    # the default period is three months
+    Reading.objects.create(share=share, reader_name="Aline Roux", organisation_name=mission.name, what="passeport")
+    # Shared again with the same organisation (the form sent twice, a section added): the same
+    # share reads what was chosen now, until the new date, and keeps its readings.
+    response = me.post(
+        "/mon-espace/partages/",
+        {"organisation": "Mission locale de Blois", "sections": ["emplois"], "months": "1"},
+        follow=True,
+    )
+    assert "Votre partage avec Mission locale de Blois est mis à jour" in response.content.decode()
+    again = Share.objects.get(person=person)
+    assert again.pk == share.pk
+    assert again.sections == ["emplois"]
+    assert timedelta(days=29) < again.expires_at - timezone.now() < timedelta(days=32)
+    assert again.readings.count() == 1
+    # once withdrawn, sharing again opens a new share
+    me.post(f"/mon-espace/partages/{share.pk}/retirer/")
     me.post(
         "/mon-espace/partages/", {"organisation": "Mission locale de Blois", "sections": ["emplois"], "months": "3"}
     )
     assert Share.objects.filter(person=person).count() == 2
+    assert Share.objects.active().get(person=person).pk != share.pk
 
 
 def test_organisations_are_found_as_people_type_them_without_accents(client):

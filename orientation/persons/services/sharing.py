@@ -27,8 +27,11 @@ SHARE_MONTHS = (1, 3, 6, 12)
 @transaction.atomic
 def share_create(
     *, person: User, organisation: Organisation, sections: list[str], months: int = Share.DEFAULT_MONTHS
-) -> Share:
-    """The person opens ``sections`` of their passport to ``organisation`` for ``months``."""
+) -> tuple[Share, bool]:
+    """The person opens ``sections`` of their passport to ``organisation`` for ``months``; the
+    share, and whether it is new. One share an organisation: sharing again with an organisation
+    that already reads the passport changes what it reads and until when (the form sent twice,
+    or a person who adds a section), and its readings stay with it."""
     _require_person(person)
     errors: dict[str, str] = {}
     unknown = [name for name in sections if name not in Section.values]
@@ -43,12 +46,14 @@ def share_create(
     if errors:
         raise ValidationError(errors)
     ordered = [name for name in Section.values if name in sections]
-    return Share.objects.create(
-        person=person,
-        organisation=organisation,
-        sections=ordered,
-        expires_at=timezone.now() + timedelta(days=round(30.44 * months)),
-    )
+    expires_at = timezone.now() + timedelta(days=round(30.44 * months))
+    User.objects.select_for_update().filter(pk=person.pk).first()  # one share at a time for a person
+    current = Share.objects.active().filter(person=person, organisation=organisation).order_by("-pk").first()
+    if current is not None:
+        current.sections, current.expires_at = ordered, expires_at
+        current.save(update_fields=["sections", "expires_at"])
+        return current, False
+    return Share.objects.create(person=person, organisation=organisation, sections=ordered, expires_at=expires_at), True
 
 
 @transaction.atomic
