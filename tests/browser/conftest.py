@@ -240,14 +240,28 @@ def watch_content_security_policy(page: Any) -> None:
     )
 
 
+#: the grid's rows and columns of the page whose content runs past their bottom, drawn over what
+#: follows (the menu, the footer): axe does not see it, a person cannot read it
+OVERFLOWING = """() => [...document.querySelectorAll('main .fr-grid-row, main [class*="fr-col"]')]
+  .filter(box => getComputedStyle(box).overflowY === 'visible' && box.clientHeight > 0
+                 && box.scrollHeight > box.clientHeight + 2)
+  .map(box => `${box.tagName.toLowerCase()}.${[...box.classList].join('.')}: ${box.scrollHeight} px of content `
+              + `in ${box.clientHeight} px`)"""
+
+
 def axe_violations(page: Any) -> list[str]:
-    """What axe-core finds against WCAG 2.1 A and AA, one line per rule, and what the page's
-    Content-Security-Policy refused. axe is evaluated through the DevTools protocol, which the
-    policy does not govern (an inline <script> tag would be refused, rightly)."""
+    """What axe-core finds against WCAG 2.1 A and AA, one line per rule, what the page's
+    Content-Security-Policy refused, and the grid's boxes whose content is drawn past them over
+    what follows. axe is evaluated through the DevTools protocol, which the policy does not
+    govern (an inline <script> tag would be refused, rightly)."""
     page.evaluate(AXE.read_text())
     result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        for violation in result["violations"]
-    ] + [f"csp: {refusal}" for refusal in getattr(page, "csp_refusals", [])]
+    return (
+        [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            for violation in result["violations"]
+        ]
+        + [f"csp: {refusal}" for refusal in getattr(page, "csp_refusals", [])]
+        + [f"overlap: {box}" for box in page.evaluate(OVERFLOWING)]
+    )
