@@ -12,7 +12,7 @@ WEB_WORKERS ?= 2
 TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 OPEN_DATA ?= ../shared/data
 
-.PHONY: run worker test test-telephony test-production bench-production bench-task-queue install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
+.PHONY: run worker test test-telephony test-production bench-production bench-task-queue bench-killed-worker install install-dev quality lock bench-import-reference bench-import bench-search bench-relevance bench-telephony bench-sync dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 est requis (trouvé : " + sys.version.split()[0] + ")")'
@@ -77,6 +77,11 @@ bench-production: install-dev
 	scripts/test_tools.sh
 	db=$$(scripts/postgres.sh start) && redis=$$(scripts/redis.sh start) && \
 	  $(BIN)/python -m bench.production --database "$$db" --redis "$$redis" --seconds 180 --actions 230000 --bench
+
+## make bench-killed-worker: gunicorn's workers killed at random under load, with gunicorn alone and
+## with the platform's one-write responses: the responses cut after their headers
+bench-killed-worker: install
+	$(BIN)/python -m bench.killed_worker
 
 ## make bench-task-queue: the task queue on PostgreSQL (the platform's) against Redis (RQ): tasks a
 ## second with two workers, each run once, and the delay from enqueueing to start
