@@ -10,12 +10,15 @@ PostgreSQL primary (given) and a streaming replica (scripts/postgres.sh replica-
 SEARCH_INDEX_SHARED, the replica for their public reads), and HAProxy with the shipped
 configuration in front of them. It loads the real open data and a generated feed of ACTIONS
 training actions, then Locust's visitors (bench/locustfile.py, headless) search, read pages and
-the API, and send the callback form, for SECONDS seconds, while it:
+the API, and send the callback form, while it:
 
 1. kills a web host (SIGKILL, a crash) and brings it back;
 2. stops the replica at once (reads go to the primary);
 3. restarts every host in turn (SIGTERM, as a release does);
-4. imports a changed feed, whose new index the worker publishes and every host takes.
+
+and meanwhile imports a changed feed, whose new index the worker publishes and every host takes.
+The load lasts SECONDS seconds, or longer until the faults and the import are over and every host
+serves the new index (the 230,000-action import takes minutes), at most LONGEST_WAIT more.
 
 It then prints the requests, failures, p50/p95/p99 and requests a second through the balancer,
 the time from the import's commit to every host serving its index, and checks: no failed request
@@ -49,6 +52,11 @@ FOLDER = ROOT / "var" / "bench" / "production"
 #: seconds for HAProxy to see a host that answers again as up (deploy/haproxy/haproxy.cfg:
 #: inter 2s, rise 2), and a margin
 SEEN_UP = 5.0
+#: the longest the load goes on past its SECONDS for the faults and the import to end (the
+#: 230,000-action import and its index take minutes), and the longest a published index may take
+#: to reach every host (the README's promise: within a minute)
+LONGEST_WAIT = 900
+REACHES_HOSTS = 60.0
 
 
 def say(text: str) -> None:
@@ -79,14 +87,41 @@ class Host(WebHost):
         super().start()
 
 
-def locust(public: int, users: int, seconds: int, prefix: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Locust, headless, against the balancer; its statistics' rows by name (« Aggregated »: all)."""
-    subprocess.run(
+def serving(index_folder: Path) -> str:
+    """The index version a host's web processes serve (they read the pointer within a second)."""
+    try:
+        return (index_folder / "tantivy" / "CURRENT").read_text().strip()
+    except OSError:
+        return ""
+
+
+def locust(
+    public: int,
+    users: int,
+    seconds: int,
+    prefix: Path,
+    env: dict[str, str],
+    *,
+    until: list[threading.Thread] = (),  # type: ignore[assignment]
+) -> dict[str, dict[str, str]]:
+    """Locust, headless, against the balancer, for ``seconds`` and, past them, until the threads
+    ``until`` have ended (the faults, the import: what the load must be under), at most
+    LONGEST_WAIT more; its statistics' rows by name (« Aggregated »: all)."""
+    ends = seconds + (LONGEST_WAIT if until else 0)
+    visitors = subprocess.Popen(
         [sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", str(users),
-         "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{public}", "--csv", str(prefix), "--only-summary",
+         "--run-time", f"{ends}s", "--host", f"http://127.0.0.1:{public}", "--csv", str(prefix), "--only-summary",
          "--loglevel", "WARNING", "--stop-timeout", "10"],
-        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=(FOLDER / "locust.log").open("w"),
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(FOLDER / "locust.log").open("w"),
     )  # fmt: skip
+    started = time.monotonic()
+    try:
+        visitors.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        for thread in until:
+            thread.join(timeout=max(0.0, started + ends - time.monotonic()))
+        visitors.send_signal(signal.SIGTERM)  # Locust stops its visitors and writes its statistics
+    visitors.wait(timeout=60)
     with (prefix.parent / f"{prefix.name}_stats.csv").open() as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
 
@@ -246,19 +281,15 @@ def main() -> None:
         from orientation.search.publication import index_sync
 
         stop_sync = threading.Event()
-        taken: dict[int, tuple[str, float]] = {}
 
         def timer() -> None:
             """Each host's orientation-index-sync.timer, every 5 s here."""
             while not stop_sync.wait(5):
                 for host in hosts:
                     try:
-                        synced = index_sync(host.index / "tantivy")
+                        index_sync(host.index / "tantivy")
                     except Exception as error:  # said, and tried again at the next tick
                         say(f"  index sync of host {host.number}: {error}")
-                        continue
-                    if synced.changed:
-                        taken[host.number] = (synced.stamp, time.monotonic())
 
         threading.Thread(target=timer, daemon=True).start()
         events: list[str] = []
@@ -282,22 +313,38 @@ def main() -> None:
                 events.append(f"{time.strftime('%X')} host {host.number} restarted")
                 # as an operator does: the next host only once the balancer sees this one up
                 time.sleep(max(step / 2, SEEN_UP))
+
+        def import_changed() -> None:
+            """The worker's import of a changed feed and its index, while the faults go on."""
             from orientation.trainings.generator import derive
 
+            time.sleep(options.seconds / 10)
             changed = FOLDER / "feed-changed.xml"
             derive(feed, changed, change=0.01, remove=0.001, seed=7)
+            imported["start"] = time.monotonic()
+            events.append(f"{time.strftime('%X')} import of a changed feed started")
             manage(env, "import_lheo", str(changed), "--source", "carif")
             imported["commit"] = time.monotonic()
+            events.append(f"{time.strftime('%X')} changed feed imported")
             manage(worker, "search_index")
             imported["published"] = time.monotonic()
-            events.append(f"{time.strftime('%X')} changed feed imported, its index published")
+            events.append(f"{time.strftime('%X')} its index published")
+            stamp = serving(Path(worker["SEARCH_INDEX_DIR"]))
+            deadline = imported["published"] + REACHES_HOSTS
+            # The hosts' timers take it (or a host restarted meanwhile, before it answered), under the load.
+            while time.monotonic() < deadline and {serving(host.index) for host in hosts} != {stamp}:
+                time.sleep(0.2)
+            if {serving(host.index) for host in hosts} == {stamp}:
+                imported["served"] = time.monotonic()
+                events.append(f"{time.strftime('%X')} its index served by every host")
 
-        fault_thread = threading.Thread(target=faults)
-        say(f"{options.users} visitors for {options.seconds} s through the balancer, with the faults…")
-        fault_thread.start()
-        row = locust(public, options.users, options.seconds, FOLDER / "locust", env)["Aggregated"]
-        fault_thread.join(timeout=300)
-        time.sleep(6)  # the last tick of the hosts' timers
+        threads = [threading.Thread(target=faults), threading.Thread(target=import_changed)]
+        say(f"{options.users} visitors for {options.seconds} s through the balancer, with the faults and an import…")
+        for thread in threads:
+            thread.start()
+        row = locust(public, options.users, options.seconds, FOLDER / "locust", env, until=threads)["Aggregated"]
+        for thread in threads:
+            thread.join(timeout=LONGEST_WAIT)
         stop_sync.set()
         for event in events:
             say(f"  {event}")
@@ -323,14 +370,16 @@ def main() -> None:
             verdict = False
             say("FAILED: a confirmed callback is missing or doubled")
         newest = IndexVersion.objects.filter(complete=True).first()
-        on_hosts = {host.number: (host.index / "tantivy" / "CURRENT").read_text().strip() for host in hosts}
-        if newest is None or set(on_hosts.values()) != {newest.stamp} or "commit" not in imported:
+        on_hosts = {host.number: serving(host.index) for host in hosts}
+        if newest is None or set(on_hosts.values()) != {newest.stamp} or "served" not in imported:
             verdict = False
             say(f"FAILED: the hosts serve {on_hosts}, the newest index is {newest}")
         else:
-            last = max(at for stamp, at in taken.values() if stamp == newest.stamp)
-            say(f"index of the import: published {imported['published'] - imported['commit']:.1f} s after the "
-                f"import's commit, served by every host {last - imported['commit']:.1f} s after it")  # fmt: skip
+            last = imported["served"]
+            say(f"the import of the changed feed: committed in {imported['commit'] - imported['start']:.0f} s, its "
+                f"index published {imported['published'] - imported['commit']:.1f} s after the commit and served by "
+                f"every host {last - imported['commit']:.1f} s after it ({last - imported['published']:.1f} s after "
+                f"its publication), under the load")  # fmt: skip
         if options.bench:
             bench_figures(public, hosts, options, env)
     finally:
