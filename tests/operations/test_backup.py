@@ -114,12 +114,18 @@ def test_a_backup_restores_into_a_fresh_deployment_with_the_same_rows_files_and_
     assert row_counts(settings_of(restored_url)) == before
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_restored(two_databases, tmp_path):
-    site_url, restored_url = two_databases
+def backup_of_an_empty_site(site_url: str, tmp_path: Path) -> Path:
+    """The backup folder of a migrated site that holds nothing else."""
     site = deployment(site_url, tmp_path / "site")
     run(site, sys.executable, "manage.py", "migrate", "--noinput", "-v", "0")
     run(site, "scripts/backup.sh", "--to", str(tmp_path / "backups"))
     (folder,) = (tmp_path / "backups").iterdir()
+    return folder
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_restored(two_databases, tmp_path):
+    site_url, restored_url = two_databases
+    folder = backup_of_an_empty_site(site_url, tmp_path)
     archive = folder / "files.tar.gz"
     damaged = bytearray(archive.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
@@ -134,10 +140,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(two_databases, 
 
 def test_a_restore_into_folders_that_hold_files_writes_nothing_into_the_database(two_databases, tmp_path):
     site_url, restored_url = two_databases
-    site = deployment(site_url, tmp_path / "site")
-    run(site, sys.executable, "manage.py", "migrate", "--noinput", "-v", "0")
-    run(site, "scripts/backup.sh", "--to", str(tmp_path / "backups"))
-    (folder,) = (tmp_path / "backups").iterdir()
+    folder = backup_of_an_empty_site(site_url, tmp_path)
     kept = tmp_path / "restored" / "private" / "a-document.pdf"
     kept.parent.mkdir(parents=True)
     kept.write_bytes(DOCUMENT)
