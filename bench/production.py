@@ -41,6 +41,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.balancer import WebHost, start_haproxy, wait_ready
@@ -102,7 +103,7 @@ def locust(
     prefix: Path,
     env: dict[str, str],
     *,
-    until: list[threading.Thread] = (),  # type: ignore[assignment]
+    until: Sequence[threading.Thread] = (),
 ) -> dict[str, dict[str, str]]:
     """Locust, headless, against the balancer, for ``seconds`` and, past them, until the threads
     ``until`` have ended (the faults, the import: what the load must be under), at most

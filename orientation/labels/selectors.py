@@ -201,11 +201,9 @@ def coverage_by_region(today: date) -> list[RegionCoverage]:
     return list(regions.values())
 
 
-def coverage_of_region(
-    region: Region, today: date, *, covered: set[int] | None = None
-) -> tuple[RegionCoverage, list[LivingAreaCoverage]]:
+def coverage_of_region(region: Region, today: date) -> tuple[RegionCoverage, list[LivingAreaCoverage]]:
     """A region's coverage, and that of each bassin de vie with communes in it (the map)."""
-    covered = covered_commune_ids(today) if covered is None else covered
+    covered = covered_commune_ids(today)
     total = RegionCoverage(region=region)
     areas: dict[int | None, LivingAreaCoverage] = {}
     rows = (

@@ -21,6 +21,7 @@ copied; the files packed or unpacked) through the ``progress`` it is given.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -33,10 +34,11 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from django.utils import timezone
 
+from orientation.ingestion.base import Progress
 from orientation.operations.open_data import file_digest
 
 MANIFEST = "manifest.json"
@@ -53,28 +55,13 @@ class BackupError(Exception):
     pass
 
 
-class Steps(Protocol):
-    """Where a step's progress goes (``ingestion.base.Progress`` on the command line)."""
-
-    def advance(self, count: int = 1) -> None: ...
-
-    def finish(self) -> None: ...
+#: a step's label and its total, if known → its progress (on the command line, on stderr)
+ProgressFactory = Callable[[str, int | None], Progress]
 
 
-class _Silent:
-    def advance(self, count: int = 1) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-#: a step's label and its total, if known → its progress
-ProgressFactory = Callable[[str, int | None], Steps]
-
-
-def silent(label: str, total: int | None) -> Steps:
-    return _Silent()
+def silent(label: str, total: int | None) -> Progress:
+    """Progress nobody reads (a backup called from code)."""
+    return Progress(io.StringIO(), label, total, interactive=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +146,7 @@ def row_counts(database: Mapping[str, Any]) -> dict[str, int]:
         return counts
 
 
-def _run_by_table(command: list[str], environment: dict[str, str], steps: Steps) -> tuple[int, str]:
+def _run_by_table(command: list[str], environment: dict[str, str], steps: Progress) -> tuple[int, str]:
     """Run pg_dump or pg_restore with ``--verbose``, advancing ``steps`` at each table it starts;
     its exit code and the last lines it wrote that were not progress (what went wrong)."""
     said: deque[str] = deque(maxlen=20)
@@ -188,7 +175,7 @@ def _dump(database: Mapping[str, Any], target: Path, tables: int, progress: Prog
     path = target / "database.sqlite3"
     source = sqlite3.connect(str(database["NAME"]))
     copy = sqlite3.connect(str(path))
-    steps: Steps | None = None
+    steps: Progress | None = None
     done = 0
 
     def copied(status: int, remaining: int, total: int) -> None:

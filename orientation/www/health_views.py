@@ -4,8 +4,8 @@ Ready means: the database answers, the shared cache answers, the search index ca
 host that cannot reach one of them answers 503 and is taken out of the pool until it can again;
 the body names what failed. The PostgreSQL replica, when there is one, is reported (whether it
 answers, and how many seconds it is behind the primary) but never makes a host unready: its
-reads fall back to the primary (``utils.replica``). It reads no session and sets no cookie; it is asked over plain HTTP
-inside the platform's network (``SECURE_REDIRECT_EXEMPT``)."""
+reads fall back to the primary (``utils.replica``). It reads no session and sets no cookie; it
+is asked over plain HTTP inside the platform's network (``SECURE_REDIRECT_EXEMPT``)."""
 
 from __future__ import annotations
 

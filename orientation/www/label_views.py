@@ -130,11 +130,11 @@ def dashboard_context(today: date, regions: QuerySet[Region] | None = None) -> d
     }
 
 
-def coverage_section(region: Region | None, today: date, *, covered: set[int] | None = None) -> dict[str, object]:
+def coverage_section(region: Region | None, today: date) -> dict[str, object]:
     """A region's coverage, its map of bassins de vie and their table."""
     if region is None:
         return {}
-    total, areas = selectors.coverage_of_region(region, today, covered=covered)
+    total, areas = selectors.coverage_of_region(region, today)
     svg = maps.coverage_map(
         [
             maps.Area(

@@ -6,7 +6,6 @@ version, in one folder with a manifest (``operations.backup``).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,6 @@ class Command(BaseCommand):
                 say=self.stdout.write,
                 progress=progress_on(self.stderr),
             )
-        except (BackupError, subprocess.CalledProcessError, OSError) as error:
-            detail = getattr(error, "stderr", b"") or b""
-            raise CommandError(f"sauvegarde impossible : {error} {detail.decode(errors='replace')[-500:]}") from error
+        except (BackupError, OSError) as error:
+            raise CommandError(f"sauvegarde impossible : {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {folder}"))
